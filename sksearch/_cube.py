@@ -1,0 +1,268 @@
+"""The unit cube that every optimizer works in, and what its columns mean.
+
+A :class:`CubeLayout` is the only thing an optimizer learns about the search
+space: which columns of the cube ``[0, 1]^d`` are continuous, which hold an
+integer (and how many values it takes), which columns form the one-hot block
+of a categorical parameter, and, for a union of subspaces, which columns
+belong to which subspace. It is plain numpy: optimizers never see parameter
+names, estimators or distributions.
+
+Encoding rules (shared by :mod:`sksearch.space` and the optimizers):
+
+* a real parameter is one column, linear or logarithmic in its range;
+* an integer parameter with ``n`` values is one column cut into ``n`` equal
+  bins; a value sits at the centre of its bin;
+* a categorical parameter with ``k >= 2`` choices is ``k`` columns; the
+  choice is the column with the largest value (one-hot, no false order);
+* a union of ``m >= 2`` subspaces starts with ``m`` selector columns (a
+  categorical block); columns of the subspaces that are not selected are
+  inactive and :meth:`CubeLayout.snap` sets them to 0.5.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+REAL = "real"
+INTEGER = "integer"
+CATEGORICAL = "categorical"
+
+_INACTIVE_VALUE = 0.5
+
+
+@dataclass(frozen=True)
+class Group:
+    """A block of cube columns that encodes one parameter.
+
+    Parameters
+    ----------
+    kind : {"real", "integer", "categorical"}
+        How the columns are decoded.
+    start, stop : int
+        The block is ``X[:, start:stop]``: one column for real and integer
+        parameters, ``n_levels`` columns for categorical ones.
+    n_levels : int
+        Number of distinct values: choices of a categorical, values of an
+        integer; 0 for a real parameter (infinitely many).
+    subspace : int
+        Index of the subspace the parameter belongs to, or -1 for the
+        subspace selector itself.
+    log_low : int, default=0
+        For an integer on a log scale, its smallest value (> 0): bin ``k``
+        then spans ``[log(low + k), log(low + k + 1))`` rescaled to [0, 1].
+        0 means equal bins.
+    """
+
+    kind: str
+    start: int
+    stop: int
+    n_levels: int
+    subspace: int
+    log_low: int = 0
+
+    @property
+    def columns(self):
+        return slice(self.start, self.stop)
+
+
+class CubeLayout:
+    """Column layout of the unit cube for one search space.
+
+    Parameters
+    ----------
+    groups : sequence of Group
+        The parameter blocks of every subspace, in column order (the subspace
+        selector, when there is one, comes first).
+    n_subspaces : int, default=1
+        Number of subspaces in the union.
+
+    Examples
+    --------
+    >>> from sksearch._cube import CubeLayout, Group
+    >>> layout = CubeLayout([Group("real", 0, 1, 0, 0),
+    ...                      Group("categorical", 1, 4, 3, 0)])
+    >>> layout.n_dims
+    4
+    >>> layout.snap([[0.3, 0.1, 0.7, 0.2]]).tolist()
+    [[0.3, 0.0, 1.0, 0.0]]
+    """
+
+    def __init__(self, groups, n_subspaces=1):
+        self.groups = tuple(groups)
+        self.n_subspaces = int(n_subspaces)
+        self.n_dims = max((g.stop for g in self.groups), default=0)
+        self.selector = next((g for g in self.groups if g.subspace < 0), None)
+        if self.n_subspaces > 1 and self.selector is None:
+            raise ValueError("a union of subspaces needs a selector group")
+        kinds = np.full(self.n_dims, REAL, dtype=object)
+        for g in self.groups:
+            kinds[g.columns] = g.kind
+        #: Per column: True where the column is continuous (a real parameter).
+        self.continuous = kinds == REAL
+        #: Per column: number of values of an integer column, else 0.
+        self.levels = np.zeros(self.n_dims, dtype=int)
+        for g in self.groups:
+            if g.kind == INTEGER:
+                self.levels[g.start] = g.n_levels
+
+    @property
+    def categorical_groups(self):
+        """The one-hot blocks, the subspace selector included."""
+        return [g for g in self.groups if g.kind == CATEGORICAL]
+
+    # ------------------------------------------------------------------ decode
+    def subspace_of(self, X):
+        """Index of the subspace each row of ``X`` lies in."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if self.selector is None:
+            return np.zeros(len(X), dtype=int)
+        return np.argmax(X[:, self.selector.columns], axis=1)
+
+    def active(self, X):
+        """Boolean mask of the columns that matter for each row of ``X``."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        sub = self.subspace_of(X)
+        mask = np.zeros(X.shape, dtype=bool)
+        for g in self.groups:
+            mask[:, g.columns] = ((g.subspace < 0) | (sub == g.subspace))[:, None]
+        return mask
+
+    def snap(self, X):
+        """Canonical cube point of each row: the point that decodes the same.
+
+        Values are clipped to [0, 1], integers moved to the centre of their
+        bin, categorical blocks made one-hot and inactive columns set to 0.5.
+        Two rows decode to the same parameters exactly when their snapped
+        rows are equal.
+        """
+        X = np.clip(np.atleast_2d(np.array(X, dtype=float)), 0.0, 1.0)
+        for g in self.groups:
+            if g.kind == INTEGER:
+                index = integer_index(X[:, g.start], g.n_levels, g.log_low)
+                X[:, g.start] = integer_center(index, g.n_levels, g.log_low)
+            elif g.kind == CATEGORICAL:
+                X[:, g.columns] = one_hot(np.argmax(X[:, g.columns], axis=1), g.n_levels)
+        if self.selector is not None:
+            X[~self.active(X)] = _INACTIVE_VALUE
+        return X
+
+    def keys(self, X):
+        """Hashable identity of each row: equal keys, equal parameters."""
+        return [row.tobytes() for row in self.snap(X)]
+
+    # ------------------------------------------------------------------ size
+    @property
+    def size(self):
+        """Number of distinct points, or ``inf`` when a real parameter exists."""
+        total = 0
+        for s in range(self.n_subspaces):
+            count = 1.0
+            for g in self.groups:
+                if g.subspace == s:
+                    count *= np.inf if g.kind == REAL else g.n_levels
+            total += count
+        return total
+
+    def enumerate(self):
+        """Every distinct point of a finite layout, snapped, one per row."""
+        if not np.isfinite(self.size):
+            raise ValueError("a space with a real parameter cannot be enumerated")
+        blocks = []
+        for s in range(self.n_subspaces):
+            grids = [np.zeros((1, self.n_dims))]
+            if self.selector is not None:
+                grids[0][0, self.selector.start + s] = 1.0
+            for g in self.groups:
+                if g.subspace != s:
+                    continue
+                rows = np.arange(g.n_levels)
+                expanded = []
+                for base in grids:
+                    block = np.repeat(base, g.n_levels, axis=0)
+                    if g.kind == INTEGER:
+                        block[:, g.start] = integer_center(rows, g.n_levels, g.log_low)
+                    else:
+                        block[:, g.columns] = one_hot(rows, g.n_levels)
+                    expanded.append(block)
+                grids = expanded
+            blocks.extend(grids)
+        return self.snap(np.vstack(blocks)) if blocks else np.zeros((0, self.n_dims))
+
+    # ------------------------------------------------------------------ designs
+    def random(self, n, rng):
+        """``n`` points drawn uniformly: uniform parameters after decoding."""
+        return np.random.default_rng(rng).random((n, self.n_dims))
+
+    def latin_hypercube(self, n, rng, n_candidates=32):
+        """Maximin Latin hypercube design of ``n`` points.
+
+        Each column is a Latin hypercube sample (one point per stratum of
+        width 1/n). Among ``n_candidates`` random designs the one whose
+        smallest pairwise distance is largest is kept, then improved by
+        swapping values within a column while that increases the smallest
+        distance (Morris & Mitchell, 1995).
+        """
+        rng = np.random.default_rng(rng)
+        best, best_score = None, -np.inf
+        for _ in range(max(1, n_candidates)):
+            design = _lhs(n, self.n_dims, rng)
+            score = _min_distance(design)
+            if score > best_score:
+                best, best_score = design, score
+        if n > 2 and self.n_dims > 0:
+            for _ in range(4 * n):
+                col = rng.integers(self.n_dims)
+                i, j = rng.choice(n, 2, replace=False)
+                trial = best.copy()
+                trial[[i, j], col] = trial[[j, i], col]
+                score = _min_distance(trial)
+                if score > best_score:
+                    best, best_score = trial, score
+        return best
+
+
+def integer_index(u, n_levels, log_low=0):
+    """Bin index (0..n_levels-1) of cube coordinates ``u``.
+
+    With ``log_low > 0`` the bins are equal on a log scale: bin ``k`` holds
+    the integer ``log_low + k`` (see :class:`Group`).
+    """
+    u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+    if log_low > 0:
+        values = np.floor(log_low * np.exp(u * np.log((log_low + n_levels) / log_low)))
+        index = values - log_low
+    else:
+        index = np.floor(u * n_levels)
+    return np.clip(index, 0, n_levels - 1).astype(int)
+
+
+def integer_center(index, n_levels, log_low=0):
+    """Cube coordinate of the centre of bin ``index`` (inverse of :func:`integer_index`)."""
+    index = np.asarray(index, dtype=float)
+    if log_low > 0:
+        scale = np.log((log_low + n_levels) / log_low)
+        lower = np.log((log_low + index) / log_low) / scale
+        upper = np.log((log_low + index + 1) / log_low) / scale
+        return (lower + upper) / 2
+    return (index + 0.5) / n_levels
+
+
+def one_hot(index, n_levels):
+    """Rows of a one-hot block for integer ``index`` values."""
+    out = np.zeros((len(index), n_levels))
+    out[np.arange(len(index)), index] = 1.0
+    return out
+
+
+def _lhs(n, d, rng):
+    strata = np.argsort(rng.random((n, d)), axis=0)
+    return (strata + rng.random((n, d))) / n
+
+
+def _min_distance(design):
+    if len(design) < 2:
+        return np.inf
+    diff = design[:, None, :] - design[None, :, :]
+    dist = np.einsum("ijk,ijk->ij", diff, diff)
+    dist[np.diag_indices(len(design))] = np.inf
+    return dist.min()

@@ -1,0 +1,62 @@
+"""The ask/tell contract shared by every optimizer."""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+
+class Optimizer(ABC):
+    """Base class of the ask/tell optimizers on the unit cube.
+
+    An optimizer proposes points of ``[0, 1]^d`` (:meth:`ask`) and learns their
+    scores (:meth:`tell`). It **maximizes**. It knows the space only through a
+    :class:`~sksearch._cube.CubeLayout` and never fits anything, so it can be
+    driven by any loop: the searches of this package, or a numpy function.
+
+    The contract:
+
+    * ``ask()`` returns the optimizer's next batch, an array of shape
+      ``(n, layout.n_dims)`` with values in [0, 1] and ``n >= 1`` (a swarm, a
+      generation, a batch of Bayesian proposals).
+    * ``tell(X, y)`` is then called once with the rows of that batch, in
+      order, and their finite scores ``y`` (the caller replaces failed
+      evaluations by a finite penalty). The caller may stop early and never
+      tell the last batch.
+    * Rows that decode to the same parameters (equal ``layout.snap`` rows)
+      are the same candidate; the caller answers a repeated candidate with
+      the score it already knows.
+    * All randomness comes from ``random_state``: the same seed and the same
+      scores give the same proposals.
+
+    Parameters
+    ----------
+    layout : CubeLayout
+        Meaning of the cube's columns.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the optimizer's own random stream.
+    """
+
+    def __init__(self, layout, *, random_state=None):
+        self.layout = layout
+        self.rng = np.random.default_rng(random_state)
+
+    @abstractmethod
+    def ask(self):
+        """Return the next batch of points, shape ``(n, layout.n_dims)``."""
+
+    @abstractmethod
+    def tell(self, X, y):
+        """Learn the scores ``y`` (to maximize) of the rows ``X`` last asked."""
+
+
+def check_tell(X, y, n_dims):
+    """Validate a tell: ``X`` of shape (n, n_dims) in [0, 1], ``y`` finite, length n."""
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    y = np.asarray(y, dtype=float).ravel()
+    if X.shape[1] != n_dims:
+        raise ValueError(f"X has {X.shape[1]} columns, the layout has {n_dims}")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y must be finite: replace failed evaluations by a penalty")
+    return X, y
