@@ -175,10 +175,10 @@ class CubeLayout:
             for g in self.groups:
                 if g.subspace != s:
                     continue
-                rows = np.arange(g.n_levels)
                 expanded = []
                 for base in grids:
                     block = np.repeat(base, g.n_levels, axis=0)
+                    rows = np.tile(np.arange(g.n_levels), len(base))
                     if g.kind == INTEGER:
                         block[:, g.start] = integer_center(rows, g.n_levels, g.log_low)
                     else:

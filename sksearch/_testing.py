@@ -1,0 +1,176 @@
+"""Shifted test functions for proving optimizers (tests and benchmarks).
+
+Each function is minimized over a sksearch space. Its optimum moves at random
+with the seed (shifted instances, as the BBOB/COCO suites do), so no method is
+flattered by an optimum at the centre of the space or at zero; the optimal
+value stays known.
+
+Examples
+--------
+>>> from sksearch._testing import make_function
+>>> f = make_function("branin", seed=3)
+>>> f.space
+{'x0': Real(-5.0, 10.0), 'x1': Real(0.0, 15.0)}
+>>> round(f.f_min, 6)
+0.397887
+>>> f(f.argmin) - f.f_min < 1e-9
+True
+"""
+
+import numpy as np
+
+from .space import Categorical, Integer, Real, Space
+
+FUNCTIONS = ("sphere", "branin", "rosenbrock", "styblinski_tang", "mixed", "log_scale")
+
+
+class TestFunction:
+    """A function of a parameter dict to minimize, with its space and optimum.
+
+    Attributes
+    ----------
+    name : str
+    space : dict
+        ``param_distributions`` of the function.
+    f_min : float
+        The smallest value over the space.
+    argmin : dict
+        One parameter dict where ``f_min`` is reached.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, name, space, func, f_min, argmin):
+        self.name, self.space, self._func = name, space, func
+        self.f_min, self.argmin = float(f_min), argmin
+        self._space = Space(space)
+
+    def __repr__(self):
+        return f"TestFunction({self.name!r})"
+
+    def __call__(self, params):
+        return float(self._func(params))
+
+    @property
+    def layout(self):
+        return self._space.layout
+
+    def on_cube(self, X):
+        """Values at cube points ``X`` (rows decoded by the function's space)."""
+        return np.array([self(p) for p in self._space.decode(X)])
+
+
+def make_function(name, seed=0, dim=None):
+    """A shifted instance of test function ``name`` (one of :data:`FUNCTIONS`).
+
+    Parameters
+    ----------
+    name : str
+    seed : int
+        Picks the shift: the optimum's location.
+    dim : int, optional
+        Dimension of ``sphere``, ``rosenbrock`` and ``styblinski_tang``
+        (default 4, 4 and 3).
+    """
+    rng = np.random.default_rng([seed, FUNCTIONS.index(name)])
+    return _BUILDERS[name](rng, dim)
+
+
+def _reals(values):
+    return {f"x{i}": float(v) for i, v in enumerate(values)}
+
+
+def _vector(params, d):
+    return np.array([params[f"x{i}"] for i in range(d)], dtype=float)
+
+
+def _sphere(rng, dim):
+    d = dim or 4
+    shift = rng.uniform(-4, 4, d)
+    space = {f"x{i}": Real(-5.0, 5.0) for i in range(d)}
+    return TestFunction(
+        "sphere", space, lambda p: np.sum((_vector(p, d) - shift) ** 2), 0.0, _reals(shift)
+    )
+
+
+def _branin(rng, dim):
+    # Branin-Hoo moved by up to 2 in each direction; the minimum at
+    # (pi, 2.275) stays inside the domain, so f_min is unchanged.
+    shift = rng.uniform(-2, 2, 2)
+    a, b, c, r, s, t = 1.0, 5.1 / (4 * np.pi**2), 5 / np.pi, 6.0, 10.0, 1 / (8 * np.pi)
+
+    def f(p):
+        x0, x1 = _vector(p, 2) - shift
+        return a * (x1 - b * x0**2 + c * x0 - r) ** 2 + s * (1 - t) * np.cos(x0) + s
+
+    space = {"x0": Real(-5.0, 10.0), "x1": Real(0.0, 15.0)}
+    return TestFunction("branin", space, f, 0.39788735772973816,
+                        _reals(np.array([np.pi, 2.275]) + shift))
+
+
+def _rosenbrock(rng, dim):
+    d = dim or 4
+    shift = rng.uniform(-3, 3, d)
+
+    def f(p):
+        z = _vector(p, d) - shift + 1.0
+        return np.sum(100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2)
+
+    space = {f"x{i}": Real(-5.0, 5.0) for i in range(d)}
+    return TestFunction("rosenbrock", space, f, 0.0, _reals(shift))
+
+
+def _styblinski_tang(rng, dim):
+    # Multimodal: 2^d local minima; the global one at z = -2.903534 per axis.
+    d = dim or 3
+    shift = rng.uniform(-1.5, 1.5, d)
+    z_opt = -2.903534
+
+    def f(p):
+        z = _vector(p, d) - shift
+        return 0.5 * np.sum(z**4 - 16 * z**2 + 5 * z) - d * -39.16616570377142
+
+    space = {f"x{i}": Real(-5.0, 5.0) for i in range(d)}
+    return TestFunction("styblinski_tang", space, f, 0.0, _reals(z_opt + shift))
+
+
+def _mixed(rng, dim):
+    # Two reals, an integer in 1..20 and a categorical of four choices whose
+    # penalty is drawn per seed (the best choice moves too).
+    shift = rng.uniform(-3, 3, 2)
+    n_best = int(rng.integers(1, 21))
+    penalty = dict(zip(["a", "b", "c", "d"], rng.permutation([0.0, 1.0, 2.0, 4.0])))
+
+    def f(p):
+        x = np.array([p["x0"], p["x1"]])
+        return np.sum((x - shift) ** 2) + 0.05 * (p["n"] - n_best) ** 2 + penalty[p["kind"]]
+
+    space = {"x0": Real(-5.0, 5.0), "x1": Real(-5.0, 5.0), "n": Integer(1, 20),
+             "kind": Categorical(["a", "b", "c", "d"])}
+    best_kind = min(penalty, key=penalty.get)
+    argmin = {**_reals(shift), "n": n_best, "kind": best_kind}
+    return TestFunction("mixed", space, f, 0.0, argmin)
+
+
+def _log_scale(rng, dim):
+    # A valley in log10(C) and log10(gamma), as an SVC's score surface:
+    # the optimum sits anywhere across six decades.
+    centre = rng.uniform(-2.5, 2.5, 2)
+
+    def f(p):
+        u = np.log10([p["C"], p["gamma"]]) - centre
+        return u[0] ** 2 + u[1] ** 2 + 0.5 * u[0] * u[1]
+
+    space = {"C": Real(1e-3, 1e3, log=True), "gamma": Real(1e-3, 1e3, log=True)}
+    argmin = {"C": float(10 ** centre[0]), "gamma": float(10 ** centre[1])}
+    return TestFunction("log_scale", space, f, 0.0, argmin)
+
+
+_BUILDERS = {
+    "sphere": _sphere,
+    "branin": _branin,
+    "rosenbrock": _rosenbrock,
+    "styblinski_tang": _styblinski_tang,
+    "mixed": _mixed,
+    "log_scale": _log_scale,
+}
