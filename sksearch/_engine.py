@@ -38,6 +38,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
@@ -195,39 +196,55 @@ class BaseOptimizerSearch(BaseSearchCV):
                 self.verbose = max(0, user_verbose - 1)
             self._user_verbose = user_verbose
             super().fit(X, y, **params)
+            if len(self._store.params) > len(self.cv_results_["params"]):
+                # batches that failed entirely after scikit-learn's last record
+                self._finish_from_store(X, y, params)
         except _AllReplayed:
             self.verbose = user_verbose
-            self._finish_from_journal(X, y, params)
+            self._finish_from_store(X, y, params)
         finally:
             self.verbose = user_verbose
-            for name in ("_fit_inputs", "_user_verbose", "_replay", "_last_out"):
+            for name in ("_fit_inputs", "_user_verbose", "_store"):
                 self.__dict__.pop(name, None)
         return self
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
-        # Batches answered from the journal come first; `out` holds the new fits.
-        self._last_out = out
-        replay = getattr(self, "_replay", None)
-        if replay is None or not replay.params:
+        # The engine keeps every batch in order in its own store: batches
+        # answered from the journal, batches whose fits all failed (which
+        # scikit-learn does not record) and fitted ones. The arguments hold
+        # scikit-learn's own record; what it holds beyond the store is the
+        # batch being evaluated now.
+        store = getattr(self, "_store", None)
+        if store is None:
             return super()._format_results(candidate_params, n_splits, out, more_results)
-        more = {k: list(v) for k, v in replay.more.items()}
-        for key, values in (more_results or {}).items():
-            more.setdefault(key, []).extend(values)
-        return super()._format_results(
-            replay.params + list(candidate_params), n_splits, replay.out + list(out), more
+        store.pending = (
+            list(candidate_params)[store.n_from_sklearn:],
+            list(out)[store.n_from_sklearn * n_splits:],
+            {k: list(v)[store.n_from_sklearn:] for k, v in (more_results or {}).items()},
         )
+        params, outs, more = store.merged()
+        return super()._format_results(params, n_splits, outs, more)
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         run = _Run(self, evaluate_candidates, callback_ctx)
         run.execute()
 
-    def _finish_from_journal(self, X, y, params):
-        """Complete ``fit`` when the journal already holds the whole search."""
+    def _finish_from_store(self, X, y, params):
+        """Complete ``fit`` from the engine's store of results.
+
+        Used when scikit-learn's own record is short: the journal answered
+        the whole search, or the last batches failed entirely. The best
+        estimator is refit only if the best candidate is not the one already
+        refit.
+        """
         from sklearn.utils.validation import indexable
 
         X, y = indexable(X, y)
-        results = self._format_results([], self.n_splits_, [])
-        first = self._replay.out[0]["test_scores"]
+        previous = getattr(self, "best_params_", None)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "One or more of the", UserWarning)
+            results = self._format_results([], self.n_splits_, [])
+        first = self._store.out[0]["test_scores"]
         self.multimetric_ = isinstance(first, dict)
         scorers, refit_metric = self._get_scorers()
         if self.refit or not self.multimetric_:
@@ -235,7 +252,9 @@ class BaseOptimizerSearch(BaseSearchCV):
             if not callable(self.refit):
                 self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
             self.best_params_ = results["params"][self.best_index_]
-        if self.refit:
+        if self.refit and not (
+            hasattr(self, "best_estimator_") and _same_params(previous, self.best_params_)
+        ):
             routed = self._get_routed_params_for_fit(params)
             self.best_estimator_ = clone(clone(self.estimator)).set_params(
                 **clone(self.best_params_, safe=False)
@@ -256,12 +275,28 @@ class _AllReplayed(Exception):
     """The journal answered the whole search: nothing is left to fit."""
 
 
-@dataclass
-class _Replay:
-    batches: list
-    params: list
-    out: list
-    more: dict
+class _Store:
+    """Every evaluated batch of one fit, in order, as ``_format_results`` wants it."""
+
+    def __init__(self):
+        self.params, self.out, self.more = [], [], {}
+        self.n_from_sklearn = 0  # candidates that scikit-learn's own record holds
+        self.pending = ([], [], {})
+
+    def add(self, params, out, more, from_sklearn=False):
+        self.params.extend(params)
+        self.out.extend(out)
+        for key, values in more.items():
+            self.more.setdefault(key, [None] * (len(self.params) - len(params))).extend(values)
+        if from_sklearn:
+            self.n_from_sklearn += len(params)
+
+    def merged(self):
+        params, out, more = self.pending
+        merged_more = {k: list(v) for k, v in self.more.items()}
+        for key, values in more.items():
+            merged_more.setdefault(key, []).extend(values)
+        return self.params + params, self.out + out, merged_more
 
 
 class _Exhaustive(Optimizer):
@@ -288,16 +323,16 @@ class _Run:
         self.journal = Journal(search.checkpoint) if search.checkpoint is not None else None
         self.scores = {}  # candidate key -> mean test score of the objective
         self.best_history = []  # best score after each candidate
-        self.n_new_fits = 0  # batches evaluated by this fit (not replayed)
-        self.n_replayed_batches = 0
+        self.n_fitted_batches = 0  # batches that scikit-learn's own record holds
+        self.n_replayed = 0  # batches answered from the journal
         self.results = None
         self.objective = None
 
     # ------------------------------------------------------------------ main
     def execute(self):
         search, layout = self.search, self.space.layout
-        seed, replay_batches = self._open_journal()
-        search._replay = _Replay(replay_batches, [], [], {})
+        seed, self.replay = self._open_journal()
+        search._store = _Store()
         exhaustive = layout.size <= search.n_iter
         if exhaustive:
             optimizer = _Exhaustive(layout)
@@ -338,7 +373,7 @@ class _Run:
             search_ctx.call_on_fit_task_end(estimator=search)
         search.stop_reason_ = stop
         self._warn_stop(stop)
-        if self.n_new_fits == 0:
+        if self.n_fitted_batches == 0:
             raise _AllReplayed()
 
     # ------------------------------------------------------------------ batches
@@ -353,47 +388,81 @@ class _Run:
         return rows[:remaining]
 
     def _evaluate(self, iteration, optimizer, X, rows, search_ctx):
-        search = self.search
+        search, store = self.search, self.search._store
         candidates = self.space.decode(X[rows])
         more = {"iteration": [iteration] * len(rows)}
         more.update(search._extra_results(optimizer, rows))
-        replay = search._replay
-        done = self.n_replayed_batches
-        if done < len(replay.batches):
-            record = replay.batches[done]
+        if self.n_replayed < len(self.replay):
+            record = self.replay[self.n_replayed]
             if record["X"] != X.tolist() or record["rows"] != list(rows):
                 raise ValueError(
                     f"checkpoint {search.checkpoint!r} does not match this search: batch "
-                    f"{done} asked for other candidates (was random_state, the space or "
-                    "the estimator changed?)"
+                    f"{self.n_replayed} asked for other candidates (were random_state, the "
+                    "space or the estimator changed?)"
                 )
-            replay.params.extend(candidates)
-            replay.out.extend(record["out"])
-            for key, values in more.items():
-                replay.more.setdefault(key, []).extend(values)
-            self.n_replayed_batches += 1
-            results = search._format_results([], search.n_splits_, [])
+            self.n_replayed += 1
+            store.add(candidates, record["out"], more)
         else:
-            kwargs = {}
-            if search_ctx is not None:
-                batch_ctx = search_ctx.subcontext(
-                    task_name="batch",
-                    max_subtasks=len(rows) * search.n_splits_,
-                    sequential_subtasks=False,
-                ).call_on_fit_task_begin(estimator=search)
-                kwargs["callback_ctx"] = batch_ctx
-            results = self.evaluate_candidates(candidates, more_results=more, **kwargs)
-            if search_ctx is not None:
-                batch_ctx.call_on_fit_task_end(estimator=search)
-            self.n_new_fits += 1
+            out, from_sklearn = self._fit(candidates, more, search_ctx)
+            store.add(candidates, out, more, from_sklearn=from_sklearn)
             if self.journal is not None:
-                n_out = len(rows) * search.n_splits_
-                self.journal.append(
-                    {"batch": iteration, "X": X, "rows": rows,
-                     "out": [_out_record(o) for o in search._last_out[-n_out:]]}
-                )
-        self.results = results
-        self._record(results, X, rows, iteration)
+                self.journal.append({"batch": iteration, "X": X, "rows": rows,
+                                     "out": [_out_record(o) for o in out]})
+        store.pending = ([], [], {})
+        with warnings.catch_warnings():
+            # scikit-learn already warned about non-finite scores for this batch
+            warnings.filterwarnings("ignore", "One or more of the", UserWarning)
+            self.results = search._format_results([], search.n_splits_, [])
+        self._record(self.results, X, rows, iteration)
+
+    def _fit(self, candidates, more, search_ctx):
+        """Fit a batch through scikit-learn; return its per-split records."""
+        search, store = self.search, self.search._store
+        kwargs = {}
+        if search_ctx is not None:
+            kwargs["callback_ctx"] = search_ctx.subcontext(
+                task_name="batch",
+                max_subtasks=len(candidates) * search.n_splits_,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=search)
+        try:
+            self.evaluate_candidates(candidates, more_results=more, **kwargs)
+        except ValueError as exc:
+            # scikit-learn raises when every fit of a call fails; a later batch
+            # that fails entirely is recorded with error_score and the search goes on.
+            if "fits failed" not in str(exc) or not store.out:
+                if "fits failed" in str(exc):
+                    raise ValueError(
+                        f"All {len(candidates)} candidates of the first batch failed to "
+                        "fit; the search stops instead of searching blindly. Check the "
+                        "estimator and param_distributions; the errors follow."
+                    ) from exc
+                raise
+            warnings.warn(str(exc), FitFailedWarning, stacklevel=6)
+            return self._failed_records(len(candidates), str(exc)), False
+        finally:
+            if search_ctx is not None:
+                kwargs["callback_ctx"].call_on_fit_task_end(estimator=search)
+        self.n_fitted_batches += 1
+        return store.pending[1], True
+
+    def _failed_records(self, n_candidates, error):
+        search = self.search
+        template = self.search._store.out[0]["test_scores"]
+        score = search.error_score
+        scores = {k: score for k in template} if isinstance(template, dict) else score
+        X, y, params = search._fit_inputs
+        sizes = [len(test) for _, test in search._checked_cv_orig.split(
+            X, y, params.get("groups"))]
+        records = []
+        for _ in range(n_candidates):
+            for size in sizes:
+                record = {"fit_error": error, "test_scores": scores, "n_test_samples": size,
+                          "fit_time": 0.0, "score_time": 0.0}
+                if search.return_train_score:
+                    record["train_scores"] = scores
+                records.append(record)
+        return records
 
     def _record(self, results, X, rows, iteration):
         if self.objective is None:
@@ -545,6 +614,12 @@ def _out_record(out):
     keep = ("fit_error", "test_scores", "train_scores", "n_test_samples", "fit_time",
             "score_time")
     return {k: out[k] for k in keep if k in out}
+
+
+def _same_params(a, b):
+    if a is None or b is None or a.keys() != b.keys():
+        return False
+    return all(a[k] is b[k] or repr(a[k]) == repr(b[k]) for k in a)
 
 
 def _strip_addresses(text):

@@ -18,6 +18,7 @@ True
 """
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from .space import Categorical, Integer, Real, Space
 
@@ -174,3 +175,53 @@ _BUILDERS = {
     "mixed": _mixed,
     "log_scale": _log_scale,
 }
+
+
+class FunctionEstimator(BaseEstimator):
+    """A scikit-learn estimator whose score is minus a test function's value.
+
+    Its parameters are those of the function's space, so any search can tune
+    it; ``fit`` does nothing and ``score`` ignores the data, so a search's
+    best CV score is minus the best function value it found.
+
+    Parameters
+    ----------
+    function : str, default="sphere"
+        Name of the function (one of :data:`FUNCTIONS`).
+    seed : int, default=0
+        The shifted instance.
+    **params
+        Values of the function's parameters (``x0``, ``x1``, ...).
+
+    Examples
+    --------
+    >>> from sksearch._testing import FunctionEstimator
+    >>> est = FunctionEstimator("branin", seed=0, x0=1.0, x1=2.0)
+    >>> est.fit([[0], [1]]).score([[0]]) < 0
+    True
+    """
+
+    def __init__(self, function="sphere", seed=0, **params):
+        self.function = function
+        self.seed = seed
+        for key, value in params.items():
+            setattr(self, key, value)
+
+    def _function(self):
+        return make_function(self.function, self.seed)
+
+    def get_params(self, deep=True):
+        names = self._function().space
+        return {"function": self.function, "seed": self.seed,
+                **{name: getattr(self, name, None) for name in names}}
+
+    def fit(self, X, y=None):
+        missing = [k for k, v in self.get_params().items() if v is None]
+        if missing:
+            raise ValueError(f"FunctionEstimator needs values for {missing}")
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def score(self, X, y=None):
+        params = self.get_params()
+        return -self._function()(params)

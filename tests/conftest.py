@@ -1,0 +1,35 @@
+"""Shared fixtures: every search class of the package, built the same way."""
+
+import pytest
+
+from sksearch._engine import BaseOptimizerSearch
+from sksearch.optimizers import RandomSampler
+
+
+class RandomSearch(BaseOptimizerSearch):
+    """The engine driving uniform random sampling: the engine's own test subject."""
+
+    def __init__(self, estimator, param_distributions, *, batch_size=4, **common):
+        super().__init__(estimator, param_distributions, **common)
+        self.batch_size = batch_size
+
+    def _make_optimizer(self, layout, random_state):
+        return RandomSampler(layout, batch_size=self.batch_size, random_state=random_state)
+
+
+#: name -> (class, extra keyword arguments) of every search on the engine.
+SEARCHES = {
+    "random": (RandomSearch, {}),
+}
+
+
+@pytest.fixture(params=sorted(SEARCHES))
+def make_search(request):
+    """Build a search of each class: ``make_search(estimator, space, **kwargs)``."""
+    cls, extra = SEARCHES[request.param]
+
+    def make(estimator, param_distributions, **kwargs):
+        return cls(estimator, param_distributions, **{**extra, **kwargs})
+
+    make.cls = cls
+    return make

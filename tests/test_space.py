@@ -1,0 +1,189 @@
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sksearch._cube import integer_center, integer_index
+from sksearch.space import Categorical, Integer, Real, Space
+
+
+def test_real_decodes_linear_and_log_scale():
+    assert Real(-1.0, 3.0).decode([0.0, 0.25, 1.0]) == [-1.0, 0.0, 3.0]
+    values = Real(1e-4, 1e0, log=True).decode([0.0, 0.5, 1.0])
+    np.testing.assert_allclose(values, [1e-4, 1e-2, 1.0])
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_real_round_trip(log):
+    dim = Real(0.01, 100.0, log=log)
+    u = np.linspace(0, 1, 11)
+    np.testing.assert_allclose(dim.encode(dim.decode(u)), u, atol=1e-12)
+
+
+def test_integer_bins_are_equal_and_cover_every_value():
+    dim = Integer(3, 7)
+    values = dim.decode(np.linspace(0, 1, 5001))
+    counts = np.bincount(np.array(values) - 3)
+    assert set(values) == {3, 4, 5, 6, 7}
+    assert counts.min() >= 0.95 * counts.max()
+    assert all(type(v) is int for v in values)
+
+
+def test_log_integer_gives_each_decade_the_same_share():
+    dim = Integer(1, 999, log=True)
+    values = np.array(dim.decode(np.linspace(0, 1, 30001)))
+    shares = [np.mean((values >= 10**k) & (values < 10 ** (k + 1))) for k in range(3)]
+    np.testing.assert_allclose(shares, [1 / 3] * 3, atol=0.01)
+
+
+@pytest.mark.parametrize("log_low", [0, 1, 5])
+def test_integer_bin_centres_decode_to_their_bin(log_low):
+    index = np.arange(40)
+    assert np.array_equal(integer_index(integer_center(index, 40, log_low), 40, log_low), index)
+
+
+def test_integer_round_trip():
+    for dim in (Integer(-5, 5), Integer(1, 1000, log=True)):
+        values = list(range(dim.low, dim.high + 1))
+        assert dim.decode(dim.encode(values)) == values
+
+
+def test_categorical_is_one_hot_with_any_objects():
+    svc = SVC()
+    dim = Categorical([None, "a", svc, 3])
+    assert dim.n_columns == 4
+    assert dim.decode(np.eye(4)) == [None, "a", svc, 3]
+    np.testing.assert_array_equal(dim.encode(["a"]), [[0, 1, 0, 0]])
+
+
+def test_single_choice_takes_no_column():
+    space = Space({"kernel": ["rbf"], "C": Real(0.1, 10.0)})
+    assert space.layout.n_dims == 1
+    assert space.decode([[0.0]]) == [{"kernel": "rbf", "C": 0.1}]
+
+
+def test_scipy_distributions_map_to_dimensions():
+    space = Space({
+        "a": stats.uniform(1, 4),
+        "b": stats.loguniform(1e-3, 1e1),
+        "c": stats.randint(2, 9),
+        "d": stats.beta(2, 3),
+    })
+    a, b, c, d = (space.subspaces[0][k] for k in "abcd")
+    assert a == Real(1.0, 5.0)
+    assert b == Real(1e-3, 1e1, log=True)
+    assert c == Integer(2, 8)
+    assert d == Real(0.0, 1.0)
+
+
+def test_lists_tuples_and_arrays_are_categorical():
+    space = Space({"a": [1, 2], "b": ("x", "y", "z"), "c": np.array([0.1, 0.2])})
+    assert [type(d) for d in space.subspaces[0].values()] == [Categorical] * 3
+    assert space.size == 12
+
+
+def test_decode_encode_round_trip_of_a_union():
+    space = Space([
+        {"kernel": ["linear"], "C": Real(0.1, 10.0, log=True)},
+        {"kernel": ["rbf", "sigmoid"], "C": Real(0.1, 10.0, log=True), "gamma": Integer(1, 9)},
+    ])
+    X = space.sample(200, random_state=0)
+    params = space.decode(X)
+    assert {frozenset(p) for p in params} == {
+        frozenset({"kernel", "C"}), frozenset({"kernel", "C", "gamma"})}
+    again = space.decode(space.encode(params))
+    for p, q in zip(params, again):
+        assert p.keys() == q.keys()
+        for key in p:
+            if isinstance(p[key], float):
+                assert math.isclose(p[key], q[key], rel_tol=1e-12)
+            else:
+                assert p[key] == q[key]
+
+
+def test_each_candidate_of_a_union_comes_from_one_subspace():
+    space = Space([{"a": [1, 2]}, {"b": [3, 4, 5]}])
+    assert space.size == 5
+    params = space.decode(space.layout.enumerate())
+    assert sorted(map(str, params)) == sorted(
+        map(str, [{"a": 1}, {"a": 2}, {"b": 3}, {"b": 4}, {"b": 5}]))
+
+
+def test_snap_identifies_equal_candidates():
+    space = Space({"n": Integer(1, 4), "k": ["a", "b"], "x": Real(0, 1)})
+    X = np.array([[0.26, 0.9, 0.1, 0.3], [0.49, 0.7, 0.2, 0.3], [0.51, 0.7, 0.2, 0.3]])
+    keys = space.layout.keys(X)
+    assert keys[0] == keys[1] != keys[2]
+    assert space.decode(X[:1]) == space.decode(X[1:2])
+
+
+def test_latin_hypercube_has_one_point_per_stratum_and_beats_random_spread():
+    space = Space({f"x{i}": Real(0, 1) for i in range(3)})
+    X = space.sample(10, random_state=1, method="lhs")
+    for column in X.T:
+        assert sorted(np.floor(column * 10).astype(int)) == list(range(10))
+
+    def min_dist(Z):
+        d = np.linalg.norm(Z[:, None] - Z[None], axis=-1)
+        return d[np.triu_indices(len(Z), 1)].min()
+
+    random_spreads = [min_dist(space.sample(10, random_state=s)) for s in range(20)]
+    assert min_dist(X) > np.median(random_spreads)
+
+
+def test_sampling_is_reproducible():
+    space = Space({"x": Real(0, 1), "k": ["a", "b", "c"]})
+    for method in ("random", "lhs"):
+        np.testing.assert_array_equal(space.sample(7, 3, method), space.sample(7, 3, method))
+
+
+def test_check_names_accepts_pipeline_step_params():
+    pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
+    Space({"svc__C": Real(0.1, 1.0), "scale__with_mean": [True, False]}).check_names(pipe)
+    with pytest.raises(ValueError, match="'svc__Cee'"):
+        Space({"svc__Cee": Real(0.1, 1.0)}).check_names(pipe)
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda: Real(5, 1), ValueError, "low < high"),
+        (lambda: Real(1, 1), ValueError, "low < high"),
+        (lambda: Real(0, 1, log=True), ValueError, "log=True needs low > 0"),
+        (lambda: Real(-np.inf, 1), ValueError, "low must be finite"),
+        (lambda: Real(0, np.nan), ValueError, "high must be finite"),
+        (lambda: Real("a", 1), TypeError, "low must be a number"),
+        (lambda: Integer(1.5, 3), TypeError, "low must be an integer"),
+        (lambda: Integer(3, 2), ValueError, "low < high"),
+        (lambda: Integer(0, 10, log=True), ValueError, "log=True needs low > 0"),
+        (lambda: Categorical([]), ValueError, "at least one choice"),
+        (lambda: Categorical("abc"), TypeError, "list, tuple or 1-d array"),
+        (lambda: Categorical(np.zeros((2, 2))), ValueError, "1-dimensional"),
+        (lambda: Space({"C": stats.norm()}), ValueError, r"\['C'\].*unbounded support"),
+        (lambda: Space({"C": stats.expon()}), ValueError, r"\['C'\].*unbounded"),
+        (lambda: Space({"C": []}), ValueError, r"\['C'\].*at least one choice"),
+        (lambda: Space({"C": "rbf"}), TypeError, r"\['C'\] must be a list"),
+        (lambda: Space({"C": 1.0}), TypeError, r"\['C'\] must be a list"),
+        (lambda: Space("C"), TypeError, "dict or a list of dicts"),
+        (lambda: Space([]), ValueError, "empty list"),
+        (lambda: Space({}), ValueError, "is empty"),
+        (lambda: Space([{"a": [1]}, 3]), TypeError, r"param_distributions\[1\] must be a dict"),
+        (lambda: Space({1: [1, 2]}), TypeError, "keys must be parameter names"),
+    ],
+)
+def test_bad_input_names_the_culprit(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_objects_with_only_rvs_are_refused():
+    class Custom:
+        def rvs(self, random_state=None):
+            return 1.0
+
+    with pytest.raises(TypeError, match=r"\['alpha'\] has only an rvs method"):
+        Space({"alpha": Custom()})
