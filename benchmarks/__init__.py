@@ -1,0 +1,1 @@
+"""Reproducible comparisons of sksearch against the tools users would pick instead."""
