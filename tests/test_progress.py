@@ -1,0 +1,55 @@
+"""scikit-learn's callback API (1.9+) sees every candidate x fold of a search."""
+
+import warnings
+
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.svm import SVC
+
+from sksearch.space import Real
+
+callback = pytest.importorskip("sklearn.callback")
+
+X, Y = load_iris(return_X_y=True)
+
+
+class TaskRecorder:
+    """A FitCallback that records the name of every task that ends."""
+
+    def __init__(self):
+        self.ended = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.ended.append(context.task_name)
+
+
+def test_callbacks_see_one_task_per_candidate_and_fold(make_search):
+    recorder = TaskRecorder()
+    search = make_search(SVC(), {"C": Real(0.01, 10.0)}, n_iter=7, cv=3, random_state=0)
+    search.set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
+        search.fit(X, Y)
+    assert recorder.ended.count("candidate-split-evaluation") == 7 * 3
+    n_batches = search.cv_results_["iteration"].max() + 1
+    assert recorder.ended.count("batch") == n_batches
+    assert recorder.ended.count("search") == 1
+    assert recorder.ended[-1] == "fit"
+
+
+def test_progress_bar_runs_through_a_whole_search(make_search, capsys):
+    search = make_search(SVC(), {"C": Real(0.01, 10.0)}, n_iter=6, cv=2, random_state=0)
+    search.set_callbacks(callback.ProgressBar())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
+        search.fit(X, Y)
+    assert len(search.cv_results_["params"]) == 6
