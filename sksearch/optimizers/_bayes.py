@@ -1,0 +1,168 @@
+"""Bayesian optimization with a Gaussian-process surrogate, batch by batch."""
+
+from functools import lru_cache
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from .._cube import REAL
+from ._acquisition import Acquisition, maximize
+from ._base import Optimizer, check_tell
+from ._gp import GaussianProcess
+
+# Points of the global sample that maximizes the acquisition: uniform ones,
+# and Gaussian steps around the best points seen (each a fraction of the cube).
+N_RANDOM_CANDIDATES = 1000
+N_LOCAL_CANDIDATES = 500
+LOCAL_STEPS = (0.01, 0.05, 0.2)
+N_ANCHORS = 5
+
+
+class BayesianOptimizer(Optimizer):
+    """Gaussian-process Bayesian optimization with batches (kriging believer).
+
+    The first :meth:`ask` returns a maximin Latin hypercube of
+    ``n_initial_points``. Every later one fits a
+    :class:`~sksearch.optimizers._gp.GaussianProcess` to the points told so
+    far and returns ``batch_size`` points, each the maximizer of the
+    acquisition among a global sample (uniform points and small steps around
+    the best points) polished with L-BFGS-B. After each point of a batch the
+    surrogate is told that point with its predicted mean as value (the
+    kriging believer of Ginsbourger et al., 2010): the mean does not move,
+    but the uncertainty there collapses, so the next point goes elsewhere.
+
+    The surrogate only sees snapped points (:meth:`CubeLayout.snap`): an
+    integer sits at the centre of its bin, a categorical is one-hot and
+    inactive columns are constant, so the acquisition is flat within a bin
+    and rounding cannot fool it (Garrido-Merchán & Hernández-Lobato, 2020).
+    No point already told or already in the batch is proposed.
+
+    Parameters
+    ----------
+    layout : CubeLayout
+        Meaning of the cube's columns.
+    n_initial_points : int, default=10
+        Size of the initial design.
+    batch_size : int, default=1
+        Points per :meth:`ask` after the initial design.
+    acquisition : {"ei", "pi", "ucb"}, default="ei"
+        See :class:`~sksearch.optimizers._acquisition.Acquisition`.
+    xi : float, default=0.0
+        Improvement demanded by ``"ei"`` and ``"pi"``, in units of the score.
+    kappa : float, default=1.96
+        Exploration weight of ``"ucb"``.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed.
+
+    Examples
+    --------
+    >>> from sksearch._testing import make_function
+    >>> from sksearch.optimizers._bayes import BayesianOptimizer
+    >>> f = make_function("branin", seed=0)
+    >>> opt = BayesianOptimizer(f.layout, n_initial_points=8, random_state=0)
+    >>> for _ in range(12):
+    ...     X = opt.ask()
+    ...     opt.tell(X, -f.on_cube(X))
+    >>> bool(-max(opt.y_) - f.f_min < 0.1)
+    True
+    """
+
+    def __init__(self, layout, *, n_initial_points=10, batch_size=1, acquisition="ei",
+                 xi=0.0, kappa=1.96, random_state=None):
+        super().__init__(layout, random_state=random_state)
+        if n_initial_points < 1 or batch_size < 1:
+            raise ValueError("n_initial_points and batch_size must be at least 1")
+        self.n_initial_points = int(n_initial_points)
+        self.batch_size = int(batch_size)
+        self.acquisition = Acquisition(acquisition, xi=xi, kappa=kappa)
+        self.gp = GaussianProcess(random_state=self.rng)
+        self.X_ = np.zeros((0, layout.n_dims))
+        self.y_ = np.zeros(0)
+        self._known = set()
+        self._n_asked = 0
+
+    def ask(self):
+        if self._n_asked == 0 or len(self.y_) == 0:
+            X = self._initial_design()
+        else:
+            # the matrices are small: BLAS threads only add synchronization
+            with _threadpools().limit(limits=1, user_api="blas"):
+                X = self._propose()
+        self._n_asked += 1
+        return X
+
+    def tell(self, X, y):
+        X, y = check_tell(X, y, self.layout.n_dims)
+        X = self.layout.snap(X)
+        for row, key, value in zip(X, self.layout.keys(X), y):
+            if key not in self._known:  # a repeat adds nothing to the surrogate
+                self._known.add(key)
+                self.X_ = np.vstack([self.X_, row])
+                self.y_ = np.append(self.y_, value)
+
+    # ------------------------------------------------------------------ proposals
+    def _initial_design(self):
+        X = self.layout.snap(self.layout.latin_hypercube(self.n_initial_points, self.rng))
+        return self._replace_repeats(X)
+
+    def _propose(self):
+        self.gp.fit(self.X_, self.y_)
+        gp, best = self.gp, self.y_.max()
+        exclude = set(self._known)
+        batch = []
+        for _ in range(self.batch_size):
+            def objective(X, return_grad, gp=gp):
+                if not return_grad:
+                    mean, std = gp.predict(X, return_std=True)
+                    return self.acquisition(mean, np.maximum(std, 1e-9), best)[0]
+                mean, std, dmean, dstd = gp.predict(X, return_grad=True)
+                value, d_mean, d_std = self.acquisition(mean, np.maximum(std, 1e-9), best)
+                return value, d_mean[:, None] * dmean + d_std[:, None] * dstd
+
+            point = maximize(objective, self.layout, self._candidates(), exclude=exclude)
+            if point is None:  # every candidate is known: the space is (nearly) exhausted
+                if batch:
+                    break
+                point = self._replace_repeats(self.layout.random(1, self.rng), exclude)[0]
+            batch.append(point)
+            exclude.add(self.layout.keys(point[None])[0])
+            if len(batch) < self.batch_size:
+                gp = gp.condition_on(point[None], gp.predict(point[None]))
+        return np.array(batch)
+
+    def _candidates(self):
+        """The global sample: every point of a small finite space, else uniform
+        points and Gaussian steps around the best points told."""
+        layout = self.layout
+        if layout.size <= N_RANDOM_CANDIDATES + N_LOCAL_CANDIDATES:
+            return layout.enumerate()
+        anchors = self.X_[np.argsort(-self.y_, kind="stable")[:N_ANCHORS]]
+        local = anchors[self.rng.integers(len(anchors), size=N_LOCAL_CANDIDATES)]
+        steps = self.rng.choice(LOCAL_STEPS, size=(N_LOCAL_CANDIDATES, 1))
+        local = local + steps * self.rng.standard_normal(local.shape) * layout.continuous
+        # a discrete parameter is redrawn with probability 1 / (number of parameters)
+        for g in layout.groups:
+            if g.kind != REAL:
+                redraw = self.rng.random(N_LOCAL_CANDIDATES) < 1.0 / len(layout.groups)
+                local[redraw, g.columns] = self.rng.random((redraw.sum(), g.stop - g.start))
+        return np.vstack([layout.random(N_RANDOM_CANDIDATES, self.rng), np.clip(local, 0, 1)])
+
+    def _replace_repeats(self, X, exclude=None):
+        """Replace rows already known (or repeated within ``X``) by fresh random
+        points; drop those for which none is found (a nearly exhausted space)."""
+        seen = set(self._known if exclude is None else exclude)
+        out = []
+        for row in X:
+            for _ in range(100):
+                key = self.layout.keys(row[None])[0]
+                if key not in seen:
+                    seen.add(key)
+                    out.append(row)
+                    break
+                row = self.layout.snap(self.layout.random(1, self.rng))[0]
+        return np.array(out) if out else X[:1]
+
+
+@lru_cache(maxsize=1)
+def _threadpools():
+    return ThreadpoolController()

@@ -1,0 +1,113 @@
+"""The Gaussian-process surrogate against scikit-learn's, and its gradients."""
+
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import ConstantKernel, Matern
+
+from sksearch.optimizers._gp import GaussianProcess, _negative_log_likelihood, _squared_differences
+
+LENGTH_SCALE = np.array([0.3, 0.5, 2.0])
+SIGNAL_VARIANCE, NOISE = 1.3, 0.01
+
+
+def _data(n=15, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 3))
+    y = 3.0 + np.sin(5 * X[:, 0]) + X[:, 1] ** 2 + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def _fixed_gp(X, y):
+    gp = GaussianProcess()
+    gp.theta_ = np.log(np.r_[LENGTH_SCALE, SIGNAL_VARIANCE, NOISE])
+    return gp.fit(X, y, optimize=False)
+
+
+def _sklearn_gp(X, y):
+    # alpha is added to the diagonal of the normalized training covariance,
+    # as our noise term is: the two models are the same.
+    # optimizer=None keeps the kernel's hyperparameters where they start
+    kernel = ConstantKernel(SIGNAL_VARIANCE) * Matern(LENGTH_SCALE, nu=2.5)
+    return GaussianProcessRegressor(kernel, alpha=NOISE, normalize_y=True, optimizer=None).fit(X, y)
+
+
+def test_prediction_matches_sklearn():
+    X, y = _data()
+    X_test = np.random.default_rng(1).random((20, 3))
+    mean, std = _fixed_gp(X, y).predict(X_test, return_std=True)
+    expected_mean, expected_std = _sklearn_gp(X, y).predict(X_test, return_std=True)
+    np.testing.assert_allclose(mean, expected_mean, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(std, expected_std, rtol=0, atol=1e-8)
+
+
+def test_log_marginal_likelihood_matches_sklearn():
+    X, y = _data()
+    gp, reference = _fixed_gp(X, y), _sklearn_gp(X, y)
+    assert gp.log_marginal_likelihood_value_ == pytest.approx(
+        reference.log_marginal_likelihood_value_, abs=1e-7)
+    # another point of hyperparameter space; sklearn orders theta (log C, log l...)
+    theta = np.log([0.2, 0.7, 1.1, 0.6, NOISE])
+    assert gp.log_marginal_likelihood(theta) == pytest.approx(
+        reference.log_marginal_likelihood(np.log([0.6, 0.2, 0.7, 1.1])), abs=1e-7)
+
+
+def test_likelihood_gradient_matches_finite_differences():
+    X, y = _data()
+    z = (y - y.mean()) / y.std()
+    sq_diff = _squared_differences(X)
+    theta = np.log([0.3, 0.5, 2.0, 1.3, 0.01])
+    value = lambda t: _negative_log_likelihood(t, sq_diff, z)[0]  # noqa: E731
+    gradient = _negative_log_likelihood(theta, sq_diff, z)[1]
+    np.testing.assert_allclose(gradient, approx_fprime(theta, value, 1e-7), rtol=1e-4, atol=1e-5)
+
+
+def test_prediction_gradients_match_finite_differences():
+    X, y = _data()
+    gp = _fixed_gp(X, y)
+    X_test = np.random.default_rng(2).random((6, 3))
+    _, _, dmean, dstd = gp.predict(X_test, return_grad=True)
+    step = 1e-6
+    for j in range(3):
+        shifted = X_test.copy()
+        shifted[:, j] += step
+        mean_hi, std_hi = gp.predict(shifted, return_std=True)
+        shifted[:, j] -= 2 * step
+        mean_lo, std_lo = gp.predict(shifted, return_std=True)
+        np.testing.assert_allclose(dmean[:, j], (mean_hi - mean_lo) / (2 * step), atol=1e-5)
+        np.testing.assert_allclose(dstd[:, j], (std_hi - std_lo) / (2 * step), atol=1e-5)
+
+
+def test_fit_finds_the_relevant_input_and_the_noise():
+    # y depends on x0 only, with noise of standard deviation 0.05
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 2))
+    y = np.sin(6 * X[:, 0]) + 0.05 * rng.standard_normal(60)
+    gp = GaussianProcess(random_state=0).fit(X, y)
+    assert gp.length_scale_[1] > 10 * gp.length_scale_[0]
+    noise_std = np.sqrt(gp.noise_) * y.std()
+    assert 0.025 < noise_std < 0.1
+    start = np.log(np.r_[0.5, 0.5, 1.0, 1e-3])
+    assert gp.log_marginal_likelihood_value_ > gp.log_marginal_likelihood(start) + 10
+
+
+def test_refit_is_warm_started_and_deterministic():
+    X, y = _data(30)
+    a = GaussianProcess(random_state=3).fit(X[:25], y[:25]).fit(X, y)
+    b = GaussianProcess(random_state=3).fit(X[:25], y[:25]).fit(X, y)
+    np.testing.assert_array_equal(a.theta_, b.theta_)
+
+
+def test_conditioning_on_the_mean_keeps_the_mean_and_removes_the_uncertainty():
+    X, y = _data()
+    gp = _fixed_gp(X, y)
+    x = np.array([[0.5, 0.5, 0.5]])
+    mean = gp.predict(x)
+    fantasy = gp.condition_on(x, mean)
+    new_mean, new_std = fantasy.predict(x, return_std=True)
+    assert new_mean[0] == pytest.approx(mean[0], abs=1e-9)
+    # only the noise is left: its standard deviation, in units of y
+    assert new_std[0] < np.sqrt(NOISE) * y.std() < gp.predict(x, return_std=True)[1][0]
+    # the original model is untouched
+    assert len(gp.X_train_) == len(X)
