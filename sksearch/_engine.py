@@ -47,6 +47,114 @@ from ._journal import Journal
 from .optimizers import Optimizer
 from .space import Space
 
+#: Docstring text of the parameters every search shares; a search's class
+#: docstring says ``{common_parameters}`` where it goes.
+COMMON_PARAMETERS_DOC = """\
+    n_iter : int, default=50
+        Number of distinct candidates evaluated, as in ``RandomizedSearchCV``:
+        a candidate proposed again is answered with its known score and not
+        fitted twice. A finite space with at most ``n_iter`` candidates is
+        evaluated completely (with a warning).
+
+    scoring : str, callable, list, tuple or dict, default=None
+        Metric(s) evaluated on the test folds, as in ``RandomizedSearchCV``;
+        None: the estimator's ``score``. The search maximizes the only metric,
+        or the one ``refit`` names; with several metrics and ``refit`` False
+        or a callable, the first metric of ``scoring``.
+
+    n_jobs : int, default=None
+        Jobs run in parallel over the candidates x folds of one batch. None
+        means 1 unless in a ``joblib.parallel_backend`` context (loky, dask,
+        ray, ...); -1 means all processors. Results do not depend on it.
+
+    refit : bool, str or callable, default=True
+        Refit the best candidate on the whole data, as in
+        ``RandomizedSearchCV`` (with several metrics, the name of the one
+        that selects it).
+
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy, as in ``RandomizedSearchCV`` (None: 5-fold,
+        stratified for classifiers).
+
+    verbose : int, default=0
+        0: silent; 1: one line per batch (candidates done, best score so far,
+        elapsed time); 2 and more: also scikit-learn's messages per batch and
+        per fit.
+
+    pre_dispatch : int or str, default="2*n_jobs"
+        Number of jobs dispatched ahead, as in ``RandomizedSearchCV``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the whole search: the same seed gives the same ``cv_results_``
+        whatever ``n_jobs`` or joblib backend.
+
+    error_score : "raise" or float, default=np.nan
+        Score of a failed fit, as in ``RandomizedSearchCV``. The optimizer
+        is told the worst score seen instead, so it learns to avoid the
+        failing region; the search stops with an error only if every
+        candidate of the first batch fails.
+
+    return_train_score : bool, default=False
+        Add training scores to ``cv_results_``.
+
+    max_time : float, default=None
+        Seconds after which no new batch is started (the running batch
+        finishes). None: no limit.
+
+    n_iter_no_change : int, default=None
+        Stop when the best score has not improved by more than ``tol`` over
+        the last ``n_iter_no_change`` candidates. None: never.
+
+    tol : float, default=0.0
+        Improvement that counts for ``n_iter_no_change``.
+
+    checkpoint : str or path-like, default=None
+        JSON-lines journal of every finished batch. ``fit`` with an existing
+        journal replays it without fitting and continues where it stopped;
+        with the same ``random_state`` the result equals an uninterrupted
+        search. A journal of another search is refused.
+
+    callbacks : callable or list of callables, default=None
+        Called after each batch with a :class:`~sksearch.SearchState`; a
+        callback that returns True stops the search."""
+
+#: Docstring text of the fitted attributes every search shares
+#: (``{common_attributes}`` in a class docstring).
+COMMON_ATTRIBUTES_DOC = """\
+    cv_results_ : dict of numpy (masked) ndarrays
+        Every key of ``RandomizedSearchCV.cv_results_``, in the same format,
+        plus ``iteration`` (the batch a candidate came from).
+
+    best_estimator_ : estimator
+        The best candidate refit on the whole data (with ``refit``).
+
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+
+    best_params_ : dict
+        Parameters of the best candidate.
+
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+
+    scorer_ : function or dict
+        Scorer(s) used on the held-out data.
+
+    n_splits_ : int
+        Number of cross-validation splits.
+
+    refit_time_ : float
+        Seconds spent refitting the best candidate.
+
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+
+    stop_reason_ : str
+        Why the search stopped: ``"n_iter"``, ``"space_exhausted"``,
+        ``"max_time"``, ``"no_change"``, ``"callback"``, ``"stalled"`` (the
+        optimizer proposed only known candidates for a long time) or
+        ``"interrupted"`` (KeyboardInterrupt)."""
+
 #: Consecutive batches without a new candidate after which the search stops.
 MAX_STALLED_BATCHES = 20
 
@@ -147,6 +255,10 @@ class BaseOptimizerSearch(BaseSearchCV):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace(
+                "    {common_parameters}", COMMON_PARAMETERS_DOC
+            ).replace("    {common_attributes}", COMMON_ATTRIBUTES_DOC)
         init = cls.__dict__.get("__init__")
         if init is None:
             return
