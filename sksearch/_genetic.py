@@ -1,0 +1,268 @@
+"""Genetic algorithm hyperparameter search."""
+
+from numbers import Integral, Real
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._engine import BaseOptimizerSearch
+from .optimizers._genetic import (
+    CROSSOVERS,
+    SELECTIONS,
+    GeneticAlgorithm,
+    default_population_size,
+)
+
+
+class GeneticSearchCV(BaseOptimizerSearch):
+    """Genetic algorithm search over hyperparameters, a drop-in ``RandomizedSearchCV``.
+
+    A population of candidate settings evolves: each candidate is a
+    chromosome whose genes are the hyperparameters. Each generation, parents
+    are selected by their cross-validated score, recombined (crossover) and
+    mutated; the best few candidates carry over unchanged (elitism) and
+    random immigrants restore diversity when the population has converged.
+    One generation is one batch: its candidates are cross-validated
+    together, in parallel. The first population is a maximin Latin
+    hypercube. Integer and log-scale parameters mutate on their own scale,
+    a categorical parameter is one gene (recombined whole, mutated by a
+    random reset). The defaults are sized for budgets of tens of
+    candidates; see :class:`~sksearch.optimizers._genetic.GeneticAlgorithm`
+    for the algorithm.
+
+    ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
+    candidate is never fitted twice. A child identical to a candidate
+    already evaluated is mutated again, and the elites, whose scores are
+    known, are not refitted.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Estimator (or Pipeline) to tune; it implements ``fit`` and either
+        ``score`` or is used with ``scoring``.
+
+    param_distributions : dict or list of dicts
+        Parameter names mapped to lists of choices, frozen ``scipy.stats``
+        distributions with bounded support (``uniform``, ``loguniform``,
+        ``randint``, ...) or :class:`~sksearch.space.Real`,
+        :class:`~sksearch.space.Integer`,
+        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
+        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted.
+
+    population_size : int, default=None
+        Candidates per generation. None: ``2 * n_genes + 2`` bounded to
+        [8, 20] (``n_genes`` is the number of parameters), and at most
+        ``n_iter // 4`` (at least 4) so that even a small budget sees four
+        generations. It never depends on ``n_jobs``, so results do not
+        either.
+
+    crossover : {"sbx", "uniform", "one_point"}, default="sbx"
+        How two parents are recombined. ``"sbx"``: simulated binary
+        crossover of numeric parameters (children near the parents, more
+        often near the better one), categorical parameters from either
+        parent. ``"uniform"``: each parameter from either parent.
+        ``"one_point"``: the parameters before a random cut from one parent,
+        the rest from the other.
+
+    crossover_rate : float, default=0.9
+        Probability that a child is recombined from two parents rather than
+        copied from the better one (then only mutated).
+
+    mutation_rate : float, default=None
+        Probability that each parameter mutates. None: every numeric
+        parameter takes a Gaussian step whose size follows the spread of
+        the population (it shrinks as the population converges), and each
+        categorical parameter is reset with probability ``1 / n_genes``.
+
+    selection : {"tournament", "sus"}, default="tournament"
+        How parents are chosen: the best of ``tournament_size`` random
+        candidates, or stochastic universal sampling (fitness proportionate,
+        on the score minus the population's worst score).
+
+    tournament_size : int, default=3
+        Candidates per tournament (with ``selection="tournament"``); larger
+        favours the best candidates more.
+
+    elitism : int, default=None
+        Number of best candidates carried over unchanged to the next
+        generation. None: a third of the population. Each generation asks
+        ``population_size - elitism`` new candidates.
+
+    n_iter : int, default=50
+        Number of distinct candidates evaluated.
+
+    scoring : str, callable, list, tuple or dict, default=None
+        Metric(s) to evaluate on the test folds, as in ``RandomizedSearchCV``.
+        The algorithm maximizes the only metric, or the one ``refit`` names.
+        None: the estimator's ``score``.
+
+    n_jobs : int, default=None
+        Number of jobs run in parallel (candidates x folds of one
+        generation). None means 1 unless in a ``joblib.parallel_backend``
+        context; -1 means all processors.
+
+    refit : bool, str or callable, default=True
+        Refit the best candidate on the whole data set, as in
+        ``RandomizedSearchCV`` (with several metrics, the name of the one
+        that selects it).
+
+    cv : int, cross-validation generator or iterable, default=None
+        Cross-validation splitting strategy, as in ``RandomizedSearchCV``
+        (None: 5-fold, stratified for classifiers).
+
+    verbose : int, default=0
+        0: silent; 1: one line per generation; higher values add
+        scikit-learn's own messages.
+
+    pre_dispatch : int or str, default="2*n_jobs"
+        Number of jobs dispatched at once, as in ``RandomizedSearchCV``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the whole search: the same seed gives the same
+        ``cv_results_`` whatever ``n_jobs`` or the joblib backend.
+
+    error_score : "raise" or float, default=np.nan
+        Score of a failed fit. The algorithm sees failed candidates as the
+        worst score seen so far.
+
+    return_train_score : bool, default=False
+        Also record training scores in ``cv_results_``.
+
+    max_time : float, default=None
+        Seconds after which no new generation starts.
+
+    n_iter_no_change : int, default=None
+        Stop when the best score has not improved by more than ``tol`` over
+        this many candidates.
+
+    tol : float, default=0.0
+        Improvement that counts for ``n_iter_no_change``.
+
+    checkpoint : str or path-like, default=None
+        JSON-lines journal of finished generations; fitting again with the
+        same journal resumes the search where it stopped.
+
+    callbacks : callable or list of callables, default=None
+        Called after each generation with the search state; a callback that
+        returns True stops the search.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        Every key of ``RandomizedSearchCV.cv_results_``, plus ``iteration``
+        (the generation a candidate was born in).
+
+    best_estimator_ : estimator
+        The best candidate refit on the whole data (with ``refit``).
+
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+
+    best_params_ : dict
+        Parameters of the best candidate.
+
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+
+    scorer_ : function or dict
+        Scorer(s) used on the held-out data.
+
+    n_splits_ : int
+        Number of cross-validation splits.
+
+    refit_time_ : float
+        Seconds spent refitting the best candidate.
+
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+
+    stop_reason_ : str
+        Why the search stopped (``"n_iter"``, ``"max_time"``,
+        ``"no_change"``, ``"callback"``, ``"space_exhausted"``, ...).
+
+    See Also
+    --------
+    PSOSearchCV : Particle swarm search with the same interface.
+    BayesSearchCV : Bayesian optimization search with the same interface.
+    sklearn.model_selection.RandomizedSearchCV : Random search.
+
+    References
+    ----------
+    D. E. Goldberg, "Genetic Algorithms in Search, Optimization and Machine
+    Learning", Addison-Wesley, 1989.
+    K. Deb and R. B. Agrawal, "Simulated binary crossover for continuous
+    search space", Complex Systems 9(2), 1995.
+    J. E. Baker, "Reducing bias and inefficiency in the selection algorithm",
+    Proc. ICGA, 1987.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sksearch._genetic import GeneticSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1e1),
+    ...          "kernel": ["rbf", "sigmoid"]}
+    >>> search = GeneticSearchCV(SVC(), space, n_iter=24, cv=3, random_state=0)
+    >>> search.fit(X, y).best_params_["kernel"]
+    'rbf'
+    >>> round(float(search.best_score_), 2)
+    0.98
+    >>> search.cv_results_["iteration"].tolist()  # generation: 6 + 4 + 4 + ...
+    [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5]
+    """
+
+    _parameter_constraints = {
+        **BaseOptimizerSearch._parameter_constraints,
+        "population_size": [Interval(Integral, 2, None, closed="left"), None],
+        "crossover": [StrOptions(set(CROSSOVERS))],
+        "crossover_rate": [Interval(Real, 0, 1, closed="both")],
+        "mutation_rate": [Interval(Real, 0, 1, closed="both"), None],
+        "selection": [StrOptions(set(SELECTIONS))],
+        "tournament_size": [Interval(Integral, 1, None, closed="left")],
+        "elitism": [Interval(Integral, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        population_size=None,
+        crossover="sbx",
+        crossover_rate=0.9,
+        mutation_rate=None,
+        selection="tournament",
+        tournament_size=3,
+        elitism=None,
+        **common,
+    ):
+        super().__init__(estimator, param_distributions, **common)
+        self.population_size = population_size
+        self.crossover = crossover
+        self.crossover_rate = crossover_rate
+        self.mutation_rate = mutation_rate
+        self.selection = selection
+        self.tournament_size = tournament_size
+        self.elitism = elitism
+
+    def _make_optimizer(self, layout, random_state):
+        population_size = self.population_size
+        if population_size is None:
+            population_size = min(default_population_size(layout), max(4, self.n_iter // 4))
+        if self.elitism is not None and self.elitism >= population_size:
+            raise ValueError(
+                f"elitism={self.elitism} must be smaller than the population size "
+                f"({population_size}): each generation needs new children."
+            )
+        return GeneticAlgorithm(
+            layout,
+            population_size=population_size,
+            crossover=self.crossover,
+            crossover_rate=self.crossover_rate,
+            mutation_rate=self.mutation_rate,
+            selection=self.selection,
+            tournament_size=self.tournament_size,
+            elitism=self.elitism,
+            random_state=random_state,
+        )

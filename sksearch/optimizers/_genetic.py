@@ -1,0 +1,450 @@
+"""A genetic algorithm on the unit cube, built for small evaluation budgets."""
+
+import numpy as np
+
+from .._cube import CATEGORICAL, INTEGER
+from ._base import Optimizer, check_tell
+
+SELECTIONS = ("tournament", "sus")
+CROSSOVERS = ("sbx", "uniform", "one_point")
+
+# An SBX child falls on its better parent's side 3 times out of 4 (rather
+# than 1 in 2): recombination leans toward good parents.
+_TOWARD_BETTER = 0.75
+# Smallest Gaussian step, as a fraction of a dimension's range.
+_MIN_STEP = 0.01
+# Retries of a child that repeats a known candidate: mutations with a growing
+# step, then uniform draws, then (small finite spaces) an unseen point.
+_MUTATION_RETRIES, _RANDOM_RETRIES = 20, 10
+_ENUMERATE_LIMIT = 100_000
+
+
+class GeneticAlgorithm(Optimizer):
+    """Evolve a population of candidates: select, recombine, mutate, keep the best.
+
+    Each candidate is a chromosome whose genes are the parameters of the
+    space: one gene per :class:`~sksearch._cube.Group` of the layout (a real,
+    an integer, or the whole one-hot block of a categorical, never split).
+    The first population is a maximin Latin hypercube. Each later generation
+    is one batch of ``population_size - elitism`` children:
+
+    1. **selection** of parents by tournament, or by stochastic universal
+       sampling on the fitness ``score - worst score``;
+    2. **crossover**, with probability ``crossover_rate``: simulated binary
+       crossover (SBX) of the numeric genes with the child on its better
+       parent's side 3 times out of 4, categorical genes from either parent;
+       or uniform or one-point crossover of whole genes;
+    3. **mutation**: a Gaussian step for a real or integer gene, reflected at
+       the bounds, of standard deviation ``mutation_scale`` times the spread
+       of the population along that gene (so steps shrink as the population
+       converges; never below 1% of the range, nor below one bin of an
+       integer); a uniformly drawn other choice for a categorical gene;
+    4. **replacement**: the ``elitism`` best candidates carry over unchanged
+       (they are not asked again: their scores are known) and the children
+       fill the rest. When the population's :meth:`diversity` falls below
+       ``diversity_threshold``, a quarter of the children are replaced by
+       random immigrants.
+
+    A child identical to a candidate already told (same ``layout.keys``) or
+    to a sibling is mutated again, so no budget is spent twice on the same
+    parameters. Children come best parents first, so a batch cut short by
+    the budget keeps the most promising ones.
+
+    Parameters
+    ----------
+    layout : CubeLayout
+        Meaning of the cube's columns.
+    population_size : int or None, default=None
+        Candidates per generation. ``None`` means ``2 * n_genes + 2`` bounded
+        to [8, 20]: a small population leaves a small budget (50 to 100
+        candidates) enough generations to converge.
+    crossover : {"sbx", "uniform", "one_point"}, default="sbx"
+        Recombination of two parents (see above).
+    crossover_rate : float, default=0.9
+        Probability that a child is recombined rather than copied from its
+        better parent.
+    mutation_rate : float or None, default=None
+        Probability that each gene mutates. ``None`` moves every numeric gene
+        (the step size, which follows the population, sets how far children
+        go, as in evolution strategies) and resets each categorical gene with
+        probability ``1 / n_genes`` (one gene per child on average, Bäck 1993).
+    selection : {"tournament", "sus"}, default="tournament"
+        How parents are chosen.
+    tournament_size : int, default=3
+        Candidates drawn, with replacement, per tournament; the best wins.
+    elitism : int or None, default=None
+        Number of best candidates kept unchanged in the next population.
+        ``None`` keeps a third of the population: strong enough to exploit
+        a small budget, while two thirds of each population are new children.
+    mutation_scale : float, default=0.5
+        Standard deviation of a Gaussian step, as a fraction of the
+        population's standard deviation along the gene.
+    sbx_eta : float, default=10.0
+        Distribution index of SBX: larger keeps children closer to their
+        parents (Deb & Agrawal, 1995).
+    diversity_threshold : float, default=0.05
+        Immigrants enter when :meth:`diversity` of the population falls
+        below this value (1 for uniform draws, 0 for clones).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the optimizer's random stream.
+
+    Attributes
+    ----------
+    population_ : ndarray of shape (n, n_dims) or None
+        The current population (snapped cube points), best first.
+    population_scores_ : ndarray of shape (n,) or None
+        Their scores.
+    generation_ : int
+        Number of generations told so far.
+
+    Examples
+    --------
+    >>> from sksearch.space import Space, Real, Categorical
+    >>> from sksearch.optimizers._genetic import GeneticAlgorithm
+    >>> space = Space({"x": Real(-2.0, 2.0), "kind": Categorical(["a", "b"])})
+    >>> ga = GeneticAlgorithm(space.layout, population_size=8, random_state=0)
+    >>> for _ in range(8):
+    ...     X = ga.ask()
+    ...     scores = [-(p["x"] - 1) ** 2 - (p["kind"] == "a") for p in space.decode(X)]
+    ...     ga.tell(X, scores)
+    >>> best = space.decode(ga.population_[:1])[0]
+    >>> best["kind"], round(best["x"], 1)
+    ('b', 1.0)
+    """
+
+    def __init__(self, layout, *, population_size=None, crossover="sbx",
+                 crossover_rate=0.9, mutation_rate=None, selection="tournament",
+                 tournament_size=3, elitism=None, mutation_scale=0.5, sbx_eta=10.0,
+                 diversity_threshold=0.05, random_state=None):
+        super().__init__(layout, random_state=random_state)
+        if selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+        if crossover not in CROSSOVERS:
+            raise ValueError(f"crossover must be one of {CROSSOVERS}, got {crossover!r}")
+        self.genes = Genes(layout)
+        n_genes = max(1, len(self.genes))
+        if population_size is None:
+            population_size = default_population_size(layout)
+        if population_size < 2:
+            raise ValueError(f"population_size must be at least 2, got {population_size}")
+        if elitism is None:
+            elitism = max(1, population_size // 3)
+        if not 0 <= elitism < population_size:
+            raise ValueError(f"elitism must be in [0, population_size), got {elitism}")
+        if mutation_rate is None:
+            rates = np.where(self.genes.numeric, 1.0, 1.0 / n_genes)
+        elif 0.0 <= mutation_rate <= 1.0:
+            rates = np.full(len(self.genes), float(mutation_rate))
+        else:
+            raise ValueError(f"mutation_rate must be in [0, 1], got {mutation_rate}")
+        self.population_size = int(population_size)
+        self.crossover = crossover
+        self.crossover_rate = float(crossover_rate)
+        self.mutation_rate = mutation_rate
+        self.selection = selection
+        self.tournament_size = int(tournament_size)
+        self.elitism = int(elitism)
+        self.mutation_scale = float(mutation_scale)
+        self.sbx_eta = float(sbx_eta)
+        self.diversity_threshold = float(diversity_threshold)
+        self.population_ = None
+        self.population_scores_ = None
+        self.generation_ = 0
+        self._gene_rates = rates
+        self._known = set()
+
+    def ask(self):
+        """The next generation: a Latin hypercube first, then children."""
+        if self.population_ is None:
+            design = self.layout.latin_hypercube(self.population_size, self.rng)
+            return self._make_unique(self.layout.snap(design))
+        n_children = self.population_size - min(self.elitism, len(self.population_) - 1)
+        children = self._breed(n_children)
+        if self.diversity(self.population_) < self.diversity_threshold:
+            n_immigrants = max(1, n_children // 4)
+            children[-n_immigrants:] = self.layout.random(n_immigrants, self.rng)
+        return self._make_unique(self.layout.snap(children))
+
+    def tell(self, X, y):
+        """Learn the scores of the batch just asked; form the next population."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        X = self.layout.snap(X)
+        keys = self.layout.keys(X)
+        self._known.update(keys)
+        if self.population_ is not None:
+            elites = slice(0, self.elitism)
+            keys = self.layout.keys(self.population_[elites]) + keys
+            X = np.vstack([self.population_[elites], X])
+            y = np.concatenate([self.population_scores_[elites], y])
+        first, seen = [], set()
+        for i, key in enumerate(keys):  # one row per candidate
+            if key not in seen:
+                seen.add(key)
+                first.append(i)
+        first = np.array(first)
+        order = first[np.argsort(-y[first], kind="stable")][: self.population_size]
+        self.population_, self.population_scores_ = X[order], y[order]
+        self.generation_ += 1
+
+    def diversity(self, X):
+        """Mean spread of the genes of ``X``: about 1 for uniform draws, 0 for clones.
+
+        A numeric gene's spread is its standard deviation over that of the
+        uniform distribution (``1 / sqrt(12)``); a categorical gene's is the
+        share of rows away from its most common choice, over that share for
+        uniform choices.
+        """
+        return self.genes.diversity(np.atleast_2d(X))
+
+    # ------------------------------------------------------------------ breeding
+    def _breed(self, n):
+        scores = self.population_scores_
+        if self.selection == "tournament":
+            parents = tournament_selection(scores, 2 * n, self.tournament_size, self.rng)
+        else:
+            parents = stochastic_universal_sampling(scores, 2 * n, self.rng)
+        # The population is sorted best first: the smaller index is the better parent.
+        better, worse = np.minimum(parents[:n], parents[n:]), np.maximum(parents[:n], parents[n:])
+        order = np.lexsort((worse, better))  # best parents first
+        A, B = self.population_[better[order]], self.population_[worse[order]]
+        children = A.copy()
+        recombine = self.rng.random(n) < self.crossover_rate
+        if recombine.any():
+            children[recombine] = self._recombine(A[recombine], B[recombine])
+        return self.genes.mutate(children, self._gene_rates, self._step_size(), self.rng)
+
+    def _recombine(self, A, B):
+        if self.crossover == "sbx":
+            return self.genes.sbx(A, B, self.sbx_eta, self.rng, toward_a=_TOWARD_BETTER)
+        if self.crossover == "uniform":
+            return self.genes.uniform(A, B, self.rng)
+        return self.genes.one_point(A, B, self.rng)
+
+    def _step_size(self):
+        spread = np.std(self.population_, axis=0)
+        return np.maximum(self.mutation_scale * spread, _MIN_STEP)
+
+    def _make_unique(self, X):
+        """Replace each row already told or repeated in the batch by a new one.
+
+        Rows that cannot be replaced (a finite space is exhausted) are
+        dropped; an empty batch becomes the best known candidate, which the
+        caller answers from the scores it already has.
+        """
+        taken, rows = set(), []
+        for row in X:
+            key = self.layout.keys(row)[0]
+            tries = 0
+            while key in self._known or key in taken:
+                row = self._retry(row, tries, taken)
+                if row is None:
+                    break
+                key = self.layout.keys(row)[0]
+                tries += 1
+            if row is not None:
+                taken.add(key)
+                rows.append(row)
+        if not rows:
+            return self.population_[:1].copy()
+        return np.array(rows)
+
+    def _retry(self, row, tries, taken):
+        if tries < _MUTATION_RETRIES:
+            base = _MIN_STEP * 10 if self.population_ is None else self._step_size()
+            step = np.minimum(base * 1.5**tries, 1.0)
+            rates = np.zeros(len(self.genes))
+            moved = self.genes.mutate(row[None], rates, step, self.rng, at_least_one=True)
+            return self.layout.snap(moved)[0]
+        if tries < _MUTATION_RETRIES + _RANDOM_RETRIES:
+            return self.layout.snap(self.layout.random(1, self.rng))[0]
+        if self.layout.size <= _ENUMERATE_LIMIT:
+            points = self.layout.enumerate()
+            keys = self.layout.keys(points)
+            unseen = [i for i, k in enumerate(keys) if k not in self._known and k not in taken]
+            if unseen:
+                return points[self.rng.choice(unseen)]
+        return None
+
+
+def default_population_size(layout):
+    """``2 * n_genes + 2`` bounded to [8, 20]: one gene per layout group."""
+    return int(np.clip(2 * len(layout.groups) + 2, 8, 20))
+
+
+class Genes:
+    """The genes of a layout and the operators that act on whole genes.
+
+    One gene per layout group: a numeric gene is one column (a real or an
+    integer), a categorical gene is its one-hot block.
+    """
+
+    def __init__(self, layout):
+        self.layout = layout
+        self.groups = layout.groups
+        self.column_gene = np.zeros(layout.n_dims, dtype=int)
+        for i, g in enumerate(self.groups):
+            self.column_gene[g.columns] = i
+        self.numeric = np.array([g.kind != CATEGORICAL for g in self.groups], dtype=bool)
+        self.numeric_columns = np.array(
+            [g.start for g in self.groups if g.kind != CATEGORICAL], dtype=int)
+        # Smallest step that can leave an integer's bin (its bins are 1/n wide).
+        self.min_step = np.zeros(layout.n_dims)
+        for g in self.groups:
+            if g.kind == INTEGER:
+                self.min_step[g.start] = 1.0 / g.n_levels
+
+    def __len__(self):
+        return len(self.groups)
+
+    def uniform(self, A, B, rng):
+        """Each gene from either parent with probability 1/2."""
+        from_b = rng.random((len(A), len(self))) < 0.5
+        return np.where(from_b[:, self.column_gene], B, A)
+
+    def one_point(self, A, B, rng):
+        """Genes before a random cut from ``A``, the rest from ``B``."""
+        if len(self) < 2:
+            return self.uniform(A, B, rng)
+        cut = rng.integers(1, len(self), size=len(A))
+        from_b = np.arange(len(self))[None, :] >= cut[:, None]
+        return np.where(from_b[:, self.column_gene], B, A)
+
+    def sbx(self, A, B, eta, rng, toward_a=0.5):
+        """Simulated binary crossover of numeric genes, uniform for categorical ones.
+
+        Bounded SBX of Deb & Agrawal (1995), as in NSGA-II: each numeric gene
+        is recombined with probability 1/2, the spread factor's distribution
+        truncated so the child stays in [0, 1]; the child lies on ``A``'s
+        side of the parents' midpoint with probability ``toward_a``.
+        """
+        child = self.uniform(A, B, rng)
+        cols = self.numeric_columns
+        if len(cols) == 0:
+            return child
+        a, b = A[:, cols], B[:, cols]
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        gap = high - low
+        active = (rng.random(a.shape) < 0.5) & (gap > 1e-12)
+        gap = np.where(active, gap, 1.0)
+        u = rng.random(a.shape)
+        middle = (low + high) / 2.0
+        c_low = middle - _sbx_spread(low, gap, u, eta) * gap / 2.0
+        c_high = middle + _sbx_spread(1.0 - high, gap, u, eta) * gap / 2.0
+        near_a = rng.random(a.shape) < toward_a
+        values = np.where(near_a == (a <= b), c_low, c_high)
+        child[:, cols] = np.where(active, np.clip(values, 0.0, 1.0), child[:, cols])
+        return child
+
+    def mutate(self, X, rates, step, rng, at_least_one=False):
+        """Mutate each gene with its probability in ``rates``.
+
+        Numeric genes take a Gaussian step of standard deviation ``step``
+        (per column, at least one integer bin), reflected into [0, 1];
+        categorical genes switch to another choice drawn uniformly.
+        ``at_least_one`` forces one random gene per row to mutate.
+        """
+        X = np.array(X, dtype=float)
+        mutate = rng.random((len(X), len(self))) < np.asarray(rates)
+        if at_least_one:
+            mutate[np.arange(len(X)), rng.integers(len(self), size=len(X))] = True
+        cols = self.numeric_columns
+        if len(cols):
+            sigma = np.maximum(np.broadcast_to(step, (self.layout.n_dims,))[cols],
+                               self.min_step[cols])
+            moved = _reflect(X[:, cols] + sigma * rng.standard_normal((len(X), len(cols))))
+            X[:, cols] = np.where(mutate[:, self.numeric], moved, X[:, cols])
+        for i, g in enumerate(self.groups):
+            if g.kind != CATEGORICAL:
+                continue
+            rows = np.flatnonzero(mutate[:, i])
+            if len(rows) == 0:
+                continue
+            current = np.argmax(X[rows, g.columns], axis=1)
+            # Another choice, uniform among the n_levels - 1 others.
+            new = (current + rng.integers(1, g.n_levels, size=len(rows))) % g.n_levels
+            block = np.zeros((len(rows), g.n_levels))
+            block[np.arange(len(rows)), new] = 1.0
+            X[rows, g.columns] = block
+        return X
+
+    def diversity(self, X):
+        """Mean spread of the genes of ``X`` (see :meth:`GeneticAlgorithm.diversity`)."""
+        if len(X) < 2 or len(self) == 0:
+            return 1.0
+        spreads = []
+        for g in self.groups:
+            if g.kind == CATEGORICAL:
+                counts = np.bincount(np.argmax(X[:, g.columns], axis=1), minlength=g.n_levels)
+                spreads.append((1 - counts.max() / len(X)) / (1 - 1 / g.n_levels))
+            else:
+                spreads.append(np.std(X[:, g.start]) * np.sqrt(12.0))
+        return float(np.mean(spreads))
+
+
+def tournament_selection(scores, n, size, rng):
+    """Indices of ``n`` winners of tournaments among ``size`` random candidates.
+
+    Candidates are drawn with replacement; the highest score wins (NaN scores
+    lose to every finite score).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> winners = tournament_selection(np.array([0.1, 0.9, 0.5]), 900, 3,
+    ...                                np.random.default_rng(0))
+    >>> np.bincount(winners).tolist()  # expected 33, 633, 233
+    [29, 631, 240]
+    """
+    scores = np.where(np.isnan(scores), -np.inf, np.asarray(scores, dtype=float))
+    entrants = rng.integers(len(scores), size=(n, max(1, size)))
+    return entrants[np.arange(n), np.argmax(scores[entrants], axis=1)]
+
+
+def stochastic_universal_sampling(scores, n, rng):
+    """Indices of ``n`` parents drawn by stochastic universal sampling.
+
+    Fitness proportionate selection with ``n`` equally spaced pointers on one
+    spin of the roulette (Baker, 1987): each candidate is selected
+    ``floor(e)`` or ``ceil(e)`` times, ``e = n * fitness / total``. Fitness is
+    the score minus the worst finite score (windowing), so negative scores
+    work; NaN scores get no share; equal scores share evenly. The selected
+    indices are returned shuffled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> idx = stochastic_universal_sampling(np.array([-3.0, -2.0, -1.0, np.nan]), 6,
+    ...                                     np.random.default_rng(0))
+    >>> np.bincount(idx, minlength=4).tolist()
+    [0, 2, 4, 0]
+    """
+    scores = np.asarray(scores, dtype=float)
+    finite = np.isfinite(scores)
+    if not finite.any():
+        fitness = np.ones(len(scores))
+    else:
+        fitness = np.where(finite, scores - scores[finite].min(), 0.0)
+        if fitness.sum() <= 0:
+            fitness = finite.astype(float)
+    cumulative = np.cumsum(fitness)
+    pointers = (rng.random() + np.arange(n)) * (cumulative[-1] / n)
+    chosen = np.searchsorted(cumulative, pointers, side="right")
+    return rng.permutation(np.minimum(chosen, len(scores) - 1))
+
+
+def _sbx_spread(room, gap, u, eta):
+    """SBX spread factor ``beta_q``, truncated so the child keeps ``room`` to its bound.
+
+    Deb & Agrawal (1995), bounded form of NSGA-II: ``beta = 1 + 2 room / gap``,
+    ``alpha = 2 - beta^-(eta + 1)``.
+    """
+    alpha = 2.0 - (1.0 + 2.0 * room / gap) ** -(eta + 1.0)
+    ua = u * alpha
+    inverse = np.where(u <= 1.0 / alpha, ua, 1.0 / np.maximum(2.0 - ua, 1e-12))
+    return inverse ** (1.0 / (eta + 1.0))
+
+
+def _reflect(x):
+    """Fold values back into [0, 1] as a mirror at each bound."""
+    x = np.mod(x, 2.0)
+    return np.where(x > 1.0, 2.0 - x, x)
