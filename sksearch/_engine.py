@@ -37,8 +37,9 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
@@ -431,6 +432,10 @@ class _Run:
         self.verbose = getattr(search, "_user_verbose", search.verbose)
         self.space = Space(search.param_distributions)
         self.space.check_names(search.estimator)
+        X, y, params = search._fit_inputs
+        self.cv = check_cv(search.cv, y, classifier=is_classifier(search.estimator))
+        self.splits = list(self.cv.split(X, y, params.get("groups")))
+        search.n_splits_ = len(self.splits)  # scikit-learn < 1.6 sets it only at the end
         self.callbacks = _check_callbacks(search.callbacks)
         self.journal = Journal(search.checkpoint) if search.checkpoint is not None else None
         self.scores = {}  # candidate key -> mean test score of the objective
@@ -563,9 +568,7 @@ class _Run:
         template = self.search._store.out[0]["test_scores"]
         score = search.error_score
         scores = {k: score for k in template} if isinstance(template, dict) else score
-        X, y, params = search._fit_inputs
-        sizes = [len(test) for _, test in search._checked_cv_orig.split(
-            X, y, params.get("groups"))]
+        sizes = [len(test) for _, test in self.splits]
         records = []
         for _ in range(n_candidates):
             for size in sizes:
@@ -687,10 +690,9 @@ class _Run:
 
     def _journal_header(self, seed):
         search = self.search
-        X, y, params = search._fit_inputs
-        cv = search._checked_cv_orig
+        X = search._fit_inputs[0]
         digest = hashlib.sha256()
-        for train, test in cv.split(X, y, params.get("groups")):
+        for _, test in self.splits:
             digest.update(np.asarray(test, dtype=np.int64).tobytes())
             digest.update(b"|")
         estimator = type(search.estimator)
