@@ -5,7 +5,7 @@ on a log scale (the SVM's ``C`` and ``gamma``) and categoricals (PCA
 whitening, the SVM kernel): each is one gene of a candidate's chromosome.
 Each generation is cross-validated as one batch, in parallel.
 
-Runs in about a minute on two cores. ``SKSEARCH_EXAMPLE_FAST=1`` (or
+Runs in under a minute on two cores. ``SKSEARCH_EXAMPLE_FAST=1`` (or
 ``--fast``) shrinks the budget to a smoke test of a few seconds.
 """
 

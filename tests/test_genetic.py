@@ -326,6 +326,27 @@ def test_no_candidate_is_asked_twice():
     assert len(asked) <= layout.size
 
 
+def test_union_of_subspaces_finds_the_best_subspace():
+    space = Space([
+        {"kernel": ["rbf"], "C": Real(1e-2, 1e2, log=True), "gamma": Real(1e-3, 1, log=True)},
+        {"kernel": ["linear"], "C": Real(1e-2, 1e2, log=True)},
+        {"kernel": ["poly"], "degree": Integer(2, 5), "coef0": Categorical([0.0, 1.0])},
+    ])
+    layout = space.layout
+    ga = GeneticAlgorithm(layout, random_state=0)
+    asked = []
+    for _ in range(10):
+        X = ga.ask()
+        assert np.array_equal(layout.snap(X), X)  # canonical rows, inactive columns at 0.5
+        asked.extend(layout.keys(X))
+        params = space.decode(X)
+        ga.tell(X, [-np.log10(p.get("C", 1e-2) / 10) ** 2 - (p["kernel"] != "linear")
+                    for p in params])
+    assert len(asked) == len(set(asked))
+    best = space.decode(ga.population_[:1])[0]
+    assert best["kernel"] == "linear" and 5 < best["C"] < 20
+
+
 def test_exhausted_finite_space_is_finished_then_answered_from_known():
     space = Space({"n": Integer(1, 3), "kind": Categorical(["a", "b"])})  # 6 candidates
     layout = space.layout

@@ -232,8 +232,7 @@ class GeneticAlgorithm(Optimizer):
         caller answers from the scores it already has.
         """
         taken, rows = set(), []
-        for row in X:
-            key = self.layout.keys(row)[0]
+        for row, key in zip(X, self.layout.keys(X)):
             tries = 0
             while key in self._known or key in taken:
                 row = self._retry(row, tries, taken)
