@@ -1,0 +1,189 @@
+"""The benchmark harness: the smoke suite end to end, and the pieces it relies on."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+# benchmarks/ is not part of the installed package: it runs from the repository root.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.competitors import STRATEGIES  # noqa: E402
+from benchmarks.report import mean_ranks, score_table  # noqa: E402
+from benchmarks.run import RECORD_FIELDS  # noqa: E402
+from benchmarks.spaces import (  # noqa: E402
+    LogUniformInteger,
+    genetic_schedule,
+    grid_size,
+    to_grid,
+    to_scipy,
+)
+from benchmarks.tasks import SUITES, TASKS  # noqa: E402
+from sksearch._testing import make_function  # noqa: E402
+from sksearch.space import Categorical, Integer, Real  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    """The smoke suite run once by its command line: (output directory, records)."""
+    out = tmp_path_factory.mktemp("smoke")
+    subprocess.run([sys.executable, "-m", "benchmarks.run", "--suite", "smoke", "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    return out, records
+
+
+def test_smoke_accounts_for_every_strategy(smoke):
+    # Each strategy either ran on every (task, seed) of the suite or is reported
+    # unavailable with a reason: none is silently dropped.
+    _, records = smoke
+    jobs = {(task, seed) for task, seed, _ in SUITES["smoke"].jobs()}
+    for name in STRATEGIES:
+        mine = [r for r in records if r["strategy"] == name]
+        if any(r["status"] == "unavailable" for r in mine):
+            assert len(mine) == 1 and mine[0]["reason"]
+        else:
+            assert {(r["task"], r["seed"]) for r in mine} == jobs
+            assert all(r["status"] == "ok" for r in mine), [r.get("error") for r in mine]
+    # sklearn and sksearch's particle swarm run everywhere the tests run
+    assert {"sklearn-random", "sklearn-grid", "sksearch-pso"} <= {
+        r["strategy"] for r in records if r["status"] == "ok"}
+
+
+def test_smoke_records_hold_the_measurements(smoke):
+    _, records = smoke
+    for r in (r for r in records if r["status"] == "ok"):
+        assert set(RECORD_FIELDS) <= set(r)
+        n_iter = SUITES["smoke"].function_n_iter
+        assert r["n_iter"] == n_iter
+        assert 1 <= r["n_distinct"] <= r["n_evaluated"]
+        assert r["n_evaluated"] <= n_iter or r["strategy"] == "sklearn-genetic-opt"
+        curve = np.array(r["curve"], dtype=float)
+        assert len(curve) == r["n_evaluated"]
+        assert np.all(np.diff(curve) >= 0), "best so far never decreases"
+        assert curve[-1] == pytest.approx(r["best_score"])
+        # score is minus the function: regret = best value found - minimum >= 0
+        f = make_function(r["task"], r["seed"])
+        assert r["f_min"] == f.f_min
+        assert r["regret"] == pytest.approx(-r["best_score"] - f.f_min)
+        assert r["regret"] > -1e-9
+        for field in ("wall_time", "cpu_time", "fit_time", "score_time", "optimizer_time",
+                      "refit_time"):
+            assert r[field] >= 0, field
+        assert r["wall_time"] >= r["fit_time"] + r["refit_time"]
+        assert r["test_score"] is None  # function tasks have no held-out data
+
+
+def test_smoke_search_keeps_the_sksearch_budget(smoke):
+    # sksearch searches evaluate n_iter distinct candidates, never one twice.
+    _, records = smoke
+    for r in records:
+        if r["status"] == "ok" and r["library"] == "sksearch":
+            assert r["n_evaluated"] == r["n_distinct"] == r["n_iter"]
+
+
+def test_smoke_report_has_a_row_per_strategy_and_the_plots(smoke):
+    out, records = smoke
+    report = (out / "report.md").read_text()
+    ran = {r["strategy"] for r in records if r["status"] == "ok"}
+    table = report.split("## Function tasks")[1].split("##")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert {row.split("|")[1].strip() for row in rows[1:]} == ran
+    assert "branin" in rows[0] and "mixed" in rows[0] and "mean rank" in rows[0]
+    for r in records:
+        if r["status"] == "unavailable":
+            assert f"`{r['strategy']}`" in report
+    assert "Machine:" in report and "scikit-learn" in report
+    for task in ("branin", "mixed"):
+        png = out / "plots" / f"{task}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"plots/{task}.png" in report
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["environment"]["nproc"] >= 1 and meta["seconds"] > 0
+
+
+def test_every_task_builds_a_consistent_instance():
+    for name, task in TASKS.items():
+        instance = task.build(0)
+        params = instance.estimator.get_params()
+        assert set(instance.space) <= set(params), name
+        assert (instance.X_test is None) == (task.kind == "function"), name
+        assert (instance.f_min is None) == (task.kind == "real"), name
+
+
+def test_grid_fits_the_budget_and_keeps_every_choice():
+    space = make_function("mixed", 0).space
+    grid = to_grid(space, 50)
+    assert 36 <= grid_size(grid) <= 50
+    assert grid["kind"] == ["a", "b", "c", "d"]
+    assert all(-5 <= x <= 5 for x in grid["x0"]) and len(set(grid["x0"])) == len(grid["x0"])
+    # levels sit inside the range, on the log scale for a log dimension
+    log_grid = to_grid({"C": Real(1e-3, 1e3, log=True), "g": Real(1e-3, 1e3, log=True)}, 9)
+    assert log_grid["C"] == pytest.approx([1e-2, 1.0, 1e2])
+    # an integer never gets more levels than it has values
+    small = to_grid({"n": Integer(1, 3), "x": Real(0.0, 1.0)}, 30)
+    assert small["n"] == [1, 2, 3] and grid_size(small) <= 30
+    assert to_grid({"k": Categorical(list("abcdef"))}, 4) == {"k": list("abcd")}
+
+
+@pytest.mark.parametrize("n_iter, expected", [(50, (10, 2)), (30, (6, 2)), (40, (8, 2)),
+                                              (12, (4, 1))])
+def test_genetic_schedule_spends_the_budget(n_iter, expected):
+    population, generations = genetic_schedule(n_iter)
+    assert (population, generations) == expected
+    assert population * (1 + 2 * generations) == n_iter
+
+
+def test_genetic_schedule_rounds_up_when_it_must():
+    population, generations = genetic_schedule(23)
+    assert population >= 4
+    assert 23 <= population * (1 + 2 * generations) <= 27
+
+
+def test_scipy_translation_keeps_bounds_and_scales():
+    space = {"x": Real(-2.0, 3.0), "c": Real(1e-3, 1e3, log=True), "n": Integer(1, 5),
+             "m": Integer(1, 1000, log=True), "k": Categorical(["a", None])}
+    dists = to_scipy(space)
+    rng = np.random.RandomState(0)
+    x = dists["x"].rvs(2000, random_state=rng)
+    assert x.min() >= -2 and x.max() <= 3
+    c = np.log10(dists["c"].rvs(4000, random_state=rng))
+    assert abs(np.median(c)) < 0.2  # log-uniform: median at 10^0
+    n = dists["n"].rvs(2000, random_state=rng)
+    assert set(n) == {1, 2, 3, 4, 5}
+    m = dists["m"].rvs(4000, random_state=rng)
+    assert m.min() >= 1 and m.max() <= 1000
+    assert 0.25 < np.mean(m < 32) < 0.6  # each decade about equally likely
+    assert isinstance(LogUniformInteger(1, 9).rvs(random_state=rng), int)
+    assert dists["k"] == ["a", None]
+
+
+def test_ranks_share_ties_and_put_failures_last():
+    runs = [
+        {"task": "t", "seed": 0, "strategy": "a", "status": "ok", "best_score": 1.0},
+        {"task": "t", "seed": 0, "strategy": "b", "status": "ok", "best_score": 1.0},
+        {"task": "t", "seed": 0, "strategy": "c", "status": "error"},
+        {"task": "t", "seed": 1, "strategy": "a", "status": "ok", "best_score": 0.0},
+        {"task": "t", "seed": 1, "strategy": "b", "status": "ok", "best_score": 2.0},
+        {"task": "t", "seed": 1, "strategy": "c", "status": "ok", "best_score": 1.0},
+    ]
+    # seed 0: a and b tie for 1.5, c failed: 3; seed 1: b 1, c 2, a 3
+    assert mean_ranks(runs) == {"a": 2.25, "b": 1.25, "c": 2.5}
+    regrets = [{**r, "kind": "function", "regret": -r["best_score"]} if "best_score" in r
+               else {**r, "kind": "function"} for r in runs]
+    assert mean_ranks(regrets, "regret", lower_is_better=True) == mean_ranks(runs)
+    table = score_table(regrets, ["a", "b", "c"], "function", "regret", "{:.3g}")
+    assert table.splitlines()[2].startswith("| b |")  # best mean rank first
+
+
+@pytest.mark.parametrize("strategy", ["sksearch-pso", "sklearn-random"])
+def test_a_run_is_repeatable(strategy):
+    from benchmarks.run import run_one
+
+    first, second = (run_one("test", "mixed", strategy, 3, 10) for _ in range(2))
+    assert first["status"] == "ok"
+    assert first["curve"] == second["curve"]
