@@ -50,7 +50,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
 
     population_size : int, default=None
         Candidates per generation. None: ``2 * n_genes + 2`` bounded to
-        [8, 20] (``n_genes`` is the number of parameters), and at most
+        [8, 12] (``n_genes`` is the number of parameters), and at most
         ``n_iter // 4`` (at least 4) so that even a small budget sees four
         generations. It never depends on ``n_jobs``, so results do not
         either.

@@ -426,7 +426,7 @@ def test_default_population_size_follows_the_number_of_genes():
     assert default_population_size(mixed_layout()) == 8  # 3 genes: at least 8
     assert default_population_size(make_function("mixed").layout) == 10
     many = CubeLayout([Group("real", i, i + 1, 0, 0) for i in range(30)])
-    assert default_population_size(many) == 20
+    assert default_population_size(many) == 12
 
 
 @pytest.mark.parametrize("kwargs, message", [
