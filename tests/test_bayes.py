@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from sksearch._testing import make_function
+from sksearch._bayes import BayesSearchCV
+from sksearch._testing import FunctionEstimator, make_function
 from sksearch.optimizers._acquisition import Acquisition, expected_improvement, log_h
 from sksearch.optimizers._bayes import BayesianOptimizer
+from sksearch.optimizers._tpe import TreeParzenEstimator
 from sksearch.space import Categorical, Integer, Real, Space
 
 
@@ -76,7 +78,7 @@ def run(opt, f, budget):
 
 @pytest.mark.parametrize("batch_size", [1, 4])
 def test_finds_branin_minimum_within_40_evaluations(batch_size):
-    for seed in range(3):
+    for seed in range(2):
         f = make_function("branin", seed)
         opt = BayesianOptimizer(f.layout, n_initial_points=10, batch_size=batch_size,
                                 random_state=seed)
@@ -106,10 +108,11 @@ def test_first_ask_is_a_latin_hypercube():
         np.testing.assert_array_equal(np.sort(np.floor(column * 8)), np.arange(8))
 
 
-def test_batches_are_distinct_and_new():
+@pytest.mark.parametrize("cls", [BayesianOptimizer, TreeParzenEstimator])
+def test_batches_are_distinct_and_new(cls):
     space = Space({"x": Real(0, 1), "n": Integer(1, 4), "kind": Categorical(["a", "b", "c"])})
     layout = space.layout
-    opt = BayesianOptimizer(layout, n_initial_points=5, batch_size=6, random_state=0)
+    opt = cls(layout, n_initial_points=5, batch_size=6, random_state=0)
     known = set()
     for _ in range(6):
         X = opt.ask()
@@ -117,14 +120,15 @@ def test_batches_are_distinct_and_new():
         assert len(set(keys)) == len(keys)
         assert not known & set(keys)
         known.update(keys)
-        # a flat score: the acquisition alone cannot separate the points
+        # a flat score: the model alone cannot separate the points
         opt.tell(X, np.zeros(len(X)))
 
 
-def test_small_finite_space_is_covered_without_repeats():
+@pytest.mark.parametrize("cls", [BayesianOptimizer, TreeParzenEstimator])
+def test_small_finite_space_is_covered_without_repeats(cls):
     space = Space({"n": Integer(1, 5), "kind": Categorical(["a", "b", "c"])})
     layout = space.layout
-    opt = BayesianOptimizer(layout, n_initial_points=4, batch_size=3, random_state=0)
+    opt = cls(layout, n_initial_points=4, batch_size=3, random_state=0)
     seen = []
     while len(seen) < layout.size:
         X = opt.ask()
@@ -144,22 +148,66 @@ def test_union_of_subspaces_gives_canonical_points():
         opt.tell(X, [np.log10(p["C"]) if "C" in p else p["n"] / 10 for p in space.decode(X)])
 
 
-def test_same_seed_same_proposals():
+@pytest.mark.parametrize("cls", [BayesianOptimizer, TreeParzenEstimator])
+def test_same_seed_same_proposals(cls):
     f = make_function("mixed", 0)
     runs = []
     for _ in range(2):
-        opt = BayesianOptimizer(f.layout, n_initial_points=5, batch_size=2, random_state=7)
-        X = np.vstack([opt.ask() for _ in range(1)])
+        opt = cls(f.layout, n_initial_points=5, batch_size=2, random_state=7)
         proposals = []
         for _ in range(4):
-            opt.tell(X, -f.on_cube(X))
             X = opt.ask()
+            opt.tell(X, -f.on_cube(X))
             proposals.append(X)
         runs.append(np.vstack(proposals))
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
-def test_invalid_sizes():
+@pytest.mark.parametrize("cls", [BayesianOptimizer, TreeParzenEstimator])
+def test_invalid_sizes(cls):
     f = make_function("sphere", 0)
     with pytest.raises(ValueError, match="at least 1"):
-        BayesianOptimizer(f.layout, batch_size=0)
+        cls(f.layout, batch_size=0)
+
+
+# ---------------------------------------------------------------- search
+def _function_search(name, seed, **kwargs):
+    estimator = FunctionEstimator(name, seed=seed)
+    return BayesSearchCV(estimator, estimator._function().space, cv=2, **kwargs)
+
+
+def test_search_finds_branin_minimum_within_40_candidates():
+    X = np.zeros((10, 1))  # FunctionEstimator ignores the data
+    search = _function_search("branin", 3, n_iter=40, random_state=3).fit(X)
+    assert len(search.cv_results_["params"]) == 40
+    assert np.bincount(search.cv_results_["iteration"])[0] == 10  # the initial design
+    assert -search.best_score_ - make_function("branin", 3).f_min < 5e-3
+
+
+def test_search_with_tpe():
+    search = _function_search("mixed", 0, n_iter=30, surrogate="tpe", batch_size=5,
+                              random_state=0).fit(np.zeros((10, 1)))
+    iterations = search.cv_results_["iteration"]
+    assert np.bincount(iterations).tolist() == [7, 5, 5, 5, 5, 3]  # initial: 30 // 4
+    random_best = -make_function("mixed", 0).on_cube(
+        np.random.default_rng(0).random((30, 7))).min()
+    assert search.best_score_ > random_best
+
+
+@pytest.mark.parametrize("n_jobs, cv, expected", [(None, 2, 1), (1, 5, 1), (4, 2, 2),
+                                                   (7, 3, 3), (-1, 100, 1)])
+def test_default_batch_fills_the_workers(n_jobs, cv, expected):
+    estimator = FunctionEstimator("sphere", seed=0)
+    search = BayesSearchCV(estimator, estimator._function().space, n_jobs=n_jobs, cv=cv)
+    search.n_splits_ = cv
+    optimizer = search._make_optimizer(Space(estimator._function().space).layout, 0)
+    assert optimizer.batch_size == expected
+    assert optimizer.n_initial_points == 10
+
+
+def test_search_parameters_are_validated():
+    search = _function_search("sphere", 0, surrogate="forest")
+    with pytest.raises(ValueError, match="surrogate"):
+        search.fit(np.zeros((4, 1)))
+    assert {"n_initial_points", "surrogate", "acquisition", "batch_size", "n_iter",
+            "cv", "random_state"} <= set(search.get_params())

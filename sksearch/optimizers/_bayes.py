@@ -7,8 +7,8 @@ from threadpoolctl import ThreadpoolController
 
 from .._cube import REAL
 from ._acquisition import Acquisition, maximize
-from ._base import Optimizer, check_tell
 from ._gp import GaussianProcess
+from ._model_based import ModelBasedOptimizer
 
 # Points of the global sample that maximizes the acquisition: uniform ones,
 # and Gaussian steps around the best points seen (each a fraction of the cube).
@@ -18,7 +18,7 @@ LOCAL_STEPS = (0.01, 0.05, 0.2)
 N_ANCHORS = 5
 
 
-class BayesianOptimizer(Optimizer):
+class BayesianOptimizer(ModelBasedOptimizer):
     """Gaussian-process Bayesian optimization with batches (kriging believer).
 
     The first :meth:`ask` returns a maximin Latin hypercube of
@@ -69,43 +69,17 @@ class BayesianOptimizer(Optimizer):
 
     def __init__(self, layout, *, n_initial_points=10, batch_size=1, acquisition="ei",
                  xi=0.0, kappa=1.96, random_state=None):
-        super().__init__(layout, random_state=random_state)
-        if n_initial_points < 1 or batch_size < 1:
-            raise ValueError("n_initial_points and batch_size must be at least 1")
-        self.n_initial_points = int(n_initial_points)
-        self.batch_size = int(batch_size)
+        super().__init__(layout, n_initial_points=n_initial_points, batch_size=batch_size,
+                         random_state=random_state)
         self.acquisition = Acquisition(acquisition, xi=xi, kappa=kappa)
         self.gp = GaussianProcess(random_state=self.rng)
-        self.X_ = np.zeros((0, layout.n_dims))
-        self.y_ = np.zeros(0)
-        self._known = set()
-        self._n_asked = 0
-
-    def ask(self):
-        if self._n_asked == 0 or len(self.y_) == 0:
-            X = self._initial_design()
-        else:
-            # the matrices are small: BLAS threads only add synchronization
-            with _threadpools().limit(limits=1, user_api="blas"):
-                X = self._propose()
-        self._n_asked += 1
-        return X
-
-    def tell(self, X, y):
-        X, y = check_tell(X, y, self.layout.n_dims)
-        X = self.layout.snap(X)
-        for row, key, value in zip(X, self.layout.keys(X), y):
-            if key not in self._known:  # a repeat adds nothing to the surrogate
-                self._known.add(key)
-                self.X_ = np.vstack([self.X_, row])
-                self.y_ = np.append(self.y_, value)
-
-    # ------------------------------------------------------------------ proposals
-    def _initial_design(self):
-        X = self.layout.snap(self.layout.latin_hypercube(self.n_initial_points, self.rng))
-        return self._replace_repeats(X)
 
     def _propose(self):
+        # the matrices are small: BLAS threads only add synchronization
+        with _threadpools().limit(limits=1, user_api="blas"):
+            return self._kriging_believer_batch()
+
+    def _kriging_believer_batch(self):
         self.gp.fit(self.X_, self.y_)
         gp, best = self.gp, self.y_.max()
         exclude = set(self._known)
@@ -123,7 +97,7 @@ class BayesianOptimizer(Optimizer):
             if point is None:  # every candidate is known: the space is (nearly) exhausted
                 if batch:
                     break
-                point = self._replace_repeats(self.layout.random(1, self.rng), exclude)[0]
+                point = self._fresh(self.layout.snap(self.layout.random(1, self.rng)), exclude)[0]
             batch.append(point)
             exclude.add(self.layout.keys(point[None])[0])
             if len(batch) < self.batch_size:
@@ -146,21 +120,6 @@ class BayesianOptimizer(Optimizer):
                 redraw = self.rng.random(N_LOCAL_CANDIDATES) < 1.0 / len(layout.groups)
                 local[redraw, g.columns] = self.rng.random((redraw.sum(), g.stop - g.start))
         return np.vstack([layout.random(N_RANDOM_CANDIDATES, self.rng), np.clip(local, 0, 1)])
-
-    def _replace_repeats(self, X, exclude=None):
-        """Replace rows already known (or repeated within ``X``) by fresh random
-        points; drop those for which none is found (a nearly exhausted space)."""
-        seen = set(self._known if exclude is None else exclude)
-        out = []
-        for row in X:
-            for _ in range(100):
-                key = self.layout.keys(row[None])[0]
-                if key not in seen:
-                    seen.add(key)
-                    out.append(row)
-                    break
-                row = self.layout.snap(self.layout.random(1, self.rng))[0]
-        return np.array(out) if out else X[:1]
 
 
 @lru_cache(maxsize=1)

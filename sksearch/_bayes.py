@@ -1,0 +1,166 @@
+"""Bayesian optimization hyperparameter search."""
+
+import math
+from numbers import Integral, Real
+
+from joblib import effective_n_jobs
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._engine import BaseOptimizerSearch
+from .optimizers._acquisition import ACQUISITIONS
+from .optimizers._bayes import BayesianOptimizer
+from .optimizers._tpe import TreeParzenEstimator
+
+SURROGATES = ("gp", "tpe")
+# Initial design: ten points (scikit-optimize's and Optuna's default), and at
+# most a quarter of the budget so that a small budget is mostly guided.
+MAX_INITIAL_POINTS = 10
+
+
+class BayesSearchCV(BaseOptimizerSearch):
+    """Bayesian optimization over hyperparameters, a drop-in ``RandomizedSearchCV``.
+
+    A probabilistic model of the cross-validated score as a function of the
+    hyperparameters (the surrogate) is fitted to the candidates evaluated so
+    far; the next candidates are those where it predicts the largest
+    expected improvement over the best score. It needs far fewer candidates
+    than random search to find a good one, which pays when each fit is
+    expensive. The first batch is a maximin Latin hypercube of
+    ``n_initial_points`` candidates; every later batch holds ``batch_size``
+    candidates, cross-validated together, in parallel.
+
+    Two surrogates: a Gaussian process (``"gp"``, the default: Matérn 5/2
+    kernel with one length scale per parameter, fitted by maximum
+    likelihood; best for budgets up to a few hundred candidates and mostly
+    numeric spaces, see :class:`~sksearch.optimizers._bayes.BayesianOptimizer`)
+    and a tree-structured Parzen estimator (``"tpe"``: much cheaper per
+    proposal, suited to large budgets and large, mostly categorical spaces,
+    see :class:`~sksearch.optimizers._tpe.TreeParzenEstimator`). Integer
+    parameters are modelled on their own values (no rounding error fools
+    the model), a categorical one as its choices without false order.
+
+    ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
+    candidate already evaluated is never proposed again.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Estimator (or Pipeline) to tune; it implements ``fit`` and either
+        ``score`` or is used with ``scoring``.
+
+    param_distributions : dict or list of dicts
+        Parameter names mapped to lists of choices, frozen ``scipy.stats``
+        distributions with bounded support (``uniform``, ``loguniform``,
+        ``randint``, ...) or :class:`~sksearch.space.Real`,
+        :class:`~sksearch.space.Integer`,
+        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
+        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted.
+
+    n_initial_points : int, default=None
+        Candidates of the initial Latin hypercube, before the surrogate is
+        used. None: ``min(10, n_iter // 4)``, at least 2.
+
+    surrogate : {"gp", "tpe"}, default="gp"
+        The model of the score: Gaussian process or tree-structured Parzen
+        estimator.
+
+    acquisition : {"ei", "pi", "ucb"}, default="ei"
+        What the Gaussian process maximizes to choose a candidate: expected
+        improvement, probability of improvement, or upper confidence bound
+        ``mean + kappa * std``. Ignored with ``surrogate="tpe"`` (it ranks
+        candidates by its density ratio, which plays the part of expected
+        improvement).
+
+    xi : float, default=0.0
+        Improvement over the best score that ``"ei"`` and ``"pi"`` demand, in
+        units of the score; larger values explore more.
+
+    kappa : float, default=1.96
+        Weight of the uncertainty in ``"ucb"``; larger values explore more.
+
+    batch_size : int, default=None
+        Candidates per batch after the initial design. Batches are built
+        with a kriging believer (GP) or a constant liar (TPE) so that their
+        candidates differ. None: enough candidates that their
+        cross-validation fits keep every worker busy,
+        ``ceil(n_workers / n_splits)`` where ``n_workers`` is
+        ``joblib.effective_n_jobs(n_jobs)`` (None: 1, -1: all processors)
+        and ``n_splits`` the number of CV folds; 1 when ``n_jobs`` is at
+        most the number of folds. Because the batch size shapes the search,
+        results then depend on ``n_jobs`` when it exceeds the number of
+        folds: set ``batch_size`` to make them independent of it.
+
+    {common_parameters}
+
+    Attributes
+    ----------
+    {common_attributes}
+
+    See Also
+    --------
+    PSOSearchCV : Particle swarm search with the same interface.
+    GeneticSearchCV : Genetic algorithm search with the same interface.
+    sklearn.model_selection.RandomizedSearchCV : Random search.
+
+    References
+    ----------
+    D. R. Jones, M. Schonlau and W. J. Welch, "Efficient global optimization
+    of expensive black-box functions", J. Global Optim. 13, 1998.
+    J. Snoek, H. Larochelle and R. P. Adams, "Practical Bayesian optimization
+    of machine learning algorithms", NeurIPS 2012.
+    J. Bergstra, R. Bardenet, Y. Bengio and B. Kégl, "Algorithms for
+    hyper-parameter optimization", NeurIPS 2011.
+    D. Ginsbourger, R. Le Riche and L. Carraro, "Kriging is well-suited to
+    parallelize optimization", in Computational Intelligence in Expensive
+    Optimization Problems, Springer, 2010.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sksearch._bayes import BayesSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = BayesSearchCV(SVC(), {"C": loguniform(1e-2, 1e3),
+    ...                                "gamma": loguniform(1e-4, 1e1)},
+    ...                        n_iter=15, cv=3, random_state=0)
+    >>> bool(search.fit(X, y).best_score_ > 0.95)
+    True
+    >>> search.cv_results_["iteration"][:6].tolist()  # initial design, then one per batch
+    [0, 0, 0, 1, 2, 3]
+    """
+
+    _parameter_constraints = {
+        **BaseOptimizerSearch._parameter_constraints,
+        "n_initial_points": [Interval(Integral, 1, None, closed="left"), None],
+        "surrogate": [StrOptions(set(SURROGATES))],
+        "acquisition": [StrOptions(set(ACQUISITIONS))],
+        "xi": [Interval(Real, 0, None, closed="left")],
+        "kappa": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(self, estimator, param_distributions, *, n_initial_points=None,
+                 surrogate="gp", acquisition="ei", xi=0.0, kappa=1.96, batch_size=None,
+                 **common):
+        super().__init__(estimator, param_distributions, **common)
+        self.n_initial_points = n_initial_points
+        self.surrogate = surrogate
+        self.acquisition = acquisition
+        self.xi = xi
+        self.kappa = kappa
+        self.batch_size = batch_size
+
+    def _make_optimizer(self, layout, random_state):
+        n_initial = self.n_initial_points
+        if n_initial is None:
+            n_initial = max(2, min(MAX_INITIAL_POINTS, self.n_iter // 4))
+        batch_size = self.batch_size
+        if batch_size is None:
+            batch_size = math.ceil(effective_n_jobs(self.n_jobs) / self.n_splits_)
+        if self.surrogate == "tpe":
+            return TreeParzenEstimator(layout, n_initial_points=n_initial,
+                                       batch_size=batch_size, random_state=random_state)
+        return BayesianOptimizer(layout, n_initial_points=n_initial, batch_size=batch_size,
+                                 acquisition=self.acquisition, xi=self.xi, kappa=self.kappa,
+                                 random_state=random_state)
