@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 
+from benchmarks.nevergrad_search import NevergradOptimizer
 from sksearch._testing import FUNCTIONS, make_function
 from sksearch.optimizers._genetic import GeneticAlgorithm
 from sksearch.optimizers._random import RandomSampler
@@ -54,28 +55,11 @@ def best_value(optimizer, f, budget):
         optimizer.tell(X, np.array(scores))
 
 
-class TwoPointsDE:
-    """nevergrad's ``TwoPointsDE`` on the unit cube, one point per ask."""
-
-    def __init__(self, layout, seed, budget):
-        import nevergrad as ng
-
-        cube = ng.p.Array(shape=(layout.n_dims,), lower=0.0, upper=1.0)
-        cube.random_state = np.random.RandomState(seed)
-        self._de = ng.optimizers.TwoPointsDE(parametrization=cube, budget=budget)
-
-    def ask(self):
-        self._candidate = self._de.ask()
-        return np.clip(np.asarray(self._candidate.value, dtype=float), 0.0, 1.0)[None]
-
-    def tell(self, X, y):
-        self._de.tell(self._candidate, -float(y[0]))  # nevergrad minimizes
-
-
 METHODS = {
     "genetic": lambda layout, seed, budget: GeneticAlgorithm(layout, random_state=seed),
     "random": lambda layout, seed, budget: RandomSampler(layout, random_state=seed),
-    "TwoPointsDE": TwoPointsDE,
+    "TwoPointsDE": lambda layout, seed, budget: NevergradOptimizer(
+        layout, method="TwoPointsDE", budget=budget, random_state=seed),
 }
 
 
@@ -149,6 +133,8 @@ def main(argv=None):
         print(f"{name:16s} {budget:6d} {cells} {ratio:7.3f}  {'met' if met else 'MISSED'}")
     print(f"\ntarget met on {len(table) - misses} of {len(table)} (function, budget) pairs "
           f"[{time.perf_counter() - start:.0f} s]")
+    if args.seeds < 10:
+        print(f"({args.seeds} seeds are too few to judge the target: use at least 10)")
 
     median, worst = own_time_per_candidate(args.functions, seeds=range(2 if args.smoke else 5))
     print(f"own time (ask + tell) per candidate over 200 candidates: "
