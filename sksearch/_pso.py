@@ -1,0 +1,134 @@
+"""Particle swarm hyperparameter search."""
+
+from numbers import Integral, Real
+
+from sklearn.utils._param_validation import Interval
+
+from ._engine import BaseOptimizerSearch
+from .optimizers._pso import ParticleSwarm
+
+
+class PSOSearchCV(BaseOptimizerSearch):
+    """Particle swarm search over hyperparameters, a drop-in ``RandomizedSearchCV``.
+
+    A swarm of candidates moves through the search space: each particle is
+    pulled towards the best parameters it has found and the best the swarm
+    has found (Kennedy & Eberhart, 1995). One swarm step is one batch: all
+    the particles are cross-validated together, in parallel. Integer and
+    log-scale parameters move on their own scale, categorical ones without
+    any false order between the choices. The swarm is sized and scheduled
+    for budgets of tens of candidates; see
+    :class:`~sksearch.optimizers._pso.ParticleSwarm` for the algorithm.
+
+    ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
+    candidate is never fitted twice, and a particle that lands on known
+    parameters is moved to a neighbouring unexplored candidate. Besides
+    ``iteration`` (the swarm step), ``cv_results_`` records ``particle``,
+    the index of the particle that proposed each candidate.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Estimator (or Pipeline) to tune; it implements ``fit`` and either
+        ``score`` or is used with ``scoring``.
+
+    param_distributions : dict or list of dicts
+        Parameter names mapped to lists of choices, frozen ``scipy.stats``
+        distributions with bounded support (``uniform``, ``loguniform``,
+        ``randint``, ...) or :class:`~sksearch.space.Real`,
+        :class:`~sksearch.space.Integer`,
+        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
+        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted.
+
+    n_particles : int, default=None
+        Swarm size: candidates per swarm step. None: ``round(n_iter / 10)``
+        (about ten steps over the budget), at least 4 and at most
+        ``10 + 2 * sqrt(d)``, ``d`` being the number of columns of the
+        encoded space (one per real or integer parameter, one per choice of a
+        categorical one). It never depends on ``n_jobs``, so results do not
+        either.
+
+    inertia : float, default=0.7298
+        Weight of a particle's previous velocity. With the defaults of
+        ``cognitive`` and ``social`` it is the constriction-factor setting
+        of Clerc & Kennedy (2002), which converges without a velocity limit.
+
+    cognitive : float, default=1.49618
+        Pull towards the particle's own best parameters.
+
+    social : float, default=1.49618
+        Pull towards the swarm's best parameters.
+
+    {common_parameters}
+
+    Attributes
+    ----------
+    {common_attributes}
+
+    See Also
+    --------
+    GeneticSearchCV : Genetic algorithm search with the same interface.
+    BayesSearchCV : Bayesian optimization search with the same interface.
+    sklearn.model_selection.RandomizedSearchCV : Random search.
+
+    References
+    ----------
+    J. Kennedy and R. Eberhart, "Particle swarm optimization", Proc. ICNN, 1995.
+    M. Clerc and J. Kennedy, "The particle swarm - explosion, stability, and
+    convergence in a multidimensional complex space", IEEE TEVC 6(1), 2002.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sksearch import PSOSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1e1)}
+    >>> search = PSOSearchCV(SVC(), space, n_iter=20, cv=3, random_state=0).fit(X, y)
+    >>> round(float(search.best_score_), 3)
+    0.987
+    >>> search.cv_results_["iteration"][:6].tolist()  # swarm step
+    [0, 0, 0, 0, 1, 1]
+    >>> search.cv_results_["particle"][:6].tolist()
+    [0, 1, 2, 3, 0, 1]
+    """
+
+    _parameter_constraints = {
+        **BaseOptimizerSearch._parameter_constraints,
+        "n_particles": [Interval(Integral, 2, None, closed="left"), None],
+        "inertia": [Interval(Real, 0, 1, closed="both")],
+        "cognitive": [Interval(Real, 0, None, closed="left")],
+        "social": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_particles=None,
+        inertia=0.7298,
+        cognitive=1.49618,
+        social=1.49618,
+        **common,
+    ):
+        super().__init__(estimator, param_distributions, **common)
+        self.n_particles = n_particles
+        self.inertia = inertia
+        self.cognitive = cognitive
+        self.social = social
+
+    def _make_optimizer(self, layout, random_state):
+        return ParticleSwarm(
+            layout,
+            n_particles=self.n_particles,
+            n_iter=self.n_iter,
+            inertia=self.inertia,
+            cognitive=self.cognitive,
+            social=self.social,
+            random_state=random_state,
+        )
+
+    def _extra_results(self, optimizer, rows):
+        return {"particle": list(rows)}

@@ -1,0 +1,369 @@
+"""Particle swarm optimization on the unit cube, built for small budgets."""
+
+import numpy as np
+
+from .._cube import INTEGER, REAL, integer_center, integer_index
+from ._base import Optimizer, check_tell
+
+# Velocity clamp, as a fraction of the cube's side: it shrinks linearly from
+# the first to the last value as the budget is used (measured in
+# benchmarks/pso_functions.py; 0.5 is the usual half-range clamp).
+_MAX_VELOCITY = (0.5, 0.1)
+# Guaranteed-convergence PSO (van den Bergh & Engelbrecht, 2002): the leader
+# samples a box of half-side `rho` around the global best; `rho` doubles after
+# _GC_SUCCESSES improvements in a row and halves after _GC_FAILURES misses
+# (the paper uses 15 and 5 for runs of thousands of steps).
+_GC_RADIUS, _GC_SUCCESSES, _GC_FAILURES = 0.1, 2, 1
+# Late exploitation: once this share of the budget is used, this share of the
+# swarm (its worst particles) is placed around the global best.
+_EXPLOIT_FROM, _EXPLOIT_SHARE = 0.6, 0.3
+# A swarm narrower than this (largest spread of a column) has collapsed.
+_COLLAPSE_WIDTH = 1e-3
+# Finite spaces up to this size are searched exhaustively for a free neighbour.
+_ENUMERATE_UP_TO = 4096
+_NUDGE_TRIES = 30
+
+
+class ParticleSwarm(Optimizer):
+    """Particle swarm optimization (PSO) for small budgets, ask/tell on the cube.
+
+    Each particle ``i`` has a position ``x_i``, a velocity ``v_i`` and the best
+    position it has visited, ``p_i``; the swarm shares its best position
+    ``g``. One :meth:`ask` moves the whole swarm one step (Kennedy & Eberhart,
+    1995; constriction coefficients of Clerc & Kennedy, 2002)::
+
+        v_i <- inertia * v_i + cognitive * r1 * (p_i - x_i) + social * r2 * (g - x_i)
+        x_i <- x_i + v_i
+
+    with ``r1``, ``r2`` uniform in [0, 1], drawn per particle and per column.
+    The first swarm is a maximin Latin hypercube with zero velocities, in
+    which the choices of each categorical parameter appear equally often.
+
+    To do well with tens of evaluations rather than thousands, the swarm is
+    small and uses the budget ``n_iter`` when it knows it:
+
+    * the velocity is clamped to a share of the cube's side that shrinks from
+      0.5 to 0.1 as the budget is used;
+    * a particle leaving the cube is reflected back inside and its velocity
+      reversed with a random damping ("reflect" and "random back" of Helwig,
+      Branke & Mostaghim, 2013), so particles do not pile up on the walls;
+    * the particle holding ``g`` searches a box around it whose size adapts
+      to its successes (guaranteed-convergence PSO, van den Bergh &
+      Engelbrecht, 2002) instead of standing still;
+    * after 60% of the budget, the worst 30% of the particles are placed
+      around ``g`` (spread: half the spread of the personal bests);
+    * a swarm that has collapsed onto one point re-seeds its worst half at
+      fresh points far from every evaluated one;
+    * a particle whose position decodes to a candidate already evaluated (or
+      already in the batch) moves to a neighbouring unexplored candidate, so
+      no ask is wasted on known points.
+
+    Integer and log-scale parameters move through the space's encoding
+    (bins of the cube); a categorical parameter moves as its block of one
+    column per choice (the choice is the largest column), which has no false
+    order between the choices. As a choice that was never tried cannot
+    attract the swarm, the worst particle takes an untried choice while
+    there is one, and in the late phase one of the particles placed around
+    ``g`` tries ``g`` with the least tried other choice of a categorical.
+
+    Parameters
+    ----------
+    layout : CubeLayout
+        Meaning of the cube's columns.
+    n_particles : int, default=None
+        Swarm size, the points per :meth:`ask`. None: about ten swarm steps
+        over the budget, ``round(n_iter / 10)``, at least 4 and at most
+        ``10 + 2 * sqrt(n_dims)`` (the size of Clerc's standard PSO 2006),
+        which is also the size when ``n_iter`` is None.
+    n_iter : int, default=None
+        Budget of distinct candidates the caller intends to evaluate; the
+        swarm size and the schedules above use it. None: no schedule (the
+        velocity clamp stays at 0.5 and there is no late exploitation).
+    inertia : float, default=0.7298
+        Weight of the previous velocity (``w``; Clerc & Kennedy, 2002).
+    cognitive : float, default=1.49618
+        Pull towards the particle's own best (``c1``).
+    social : float, default=1.49618
+        Pull towards the swarm's best (``c2``).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed.
+
+    Attributes
+    ----------
+    position_ : ndarray of shape (n_particles, n_dims)
+        Positions last told.
+    velocity_ : ndarray of shape (n_particles, n_dims)
+    best_position_ : ndarray of shape (n_particles, n_dims)
+        Best position of each particle.
+    best_score_ : ndarray of shape (n_particles,)
+        Score of each particle's best position.
+    n_steps_ : int
+        Swarm steps told.
+    n_told_ : int
+        Distinct candidates told.
+
+    Examples
+    --------
+    >>> from sksearch.optimizers._pso import ParticleSwarm
+    >>> from sksearch.space import Space, Real
+    >>> space = Space({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
+    >>> opt = ParticleSwarm(space.layout, n_iter=60, random_state=0)
+    >>> opt.n_particles
+    6
+    >>> while opt.n_told_ < 60:  # maximize -(x - 1)^2 - (y + 2)^2
+    ...     X = opt.ask()
+    ...     opt.tell(X, [-(p["x"] - 1) ** 2 - (p["y"] + 2) ** 2 for p in space.decode(X)])
+    >>> best = space.decode(opt.best_position_[[opt.best_score_.argmax()]])[0]
+    >>> abs(best["x"] - 1) < 0.1 and abs(best["y"] + 2) < 0.1
+    True
+    """
+
+    def __init__(
+        self,
+        layout,
+        *,
+        n_particles=None,
+        n_iter=None,
+        inertia=0.7298,
+        cognitive=1.49618,
+        social=1.49618,
+        random_state=None,
+    ):
+        super().__init__(layout, random_state=random_state)
+        if n_particles is None:
+            n_particles = default_n_particles(layout.n_dims, n_iter)
+        if int(n_particles) < 2:
+            raise ValueError(f"n_particles must be at least 2, got {n_particles!r}")
+        self.n_particles = int(n_particles)
+        self.n_iter = n_iter
+        self.inertia, self.cognitive, self.social = inertia, cognitive, social
+        shape = (self.n_particles, layout.n_dims)
+        self.position_ = None
+        self.velocity_ = np.zeros(shape)
+        self.best_position_ = np.zeros(shape)
+        self.best_score_ = np.full(self.n_particles, -np.inf)
+        self.n_steps_ = 0
+        self.n_told_ = 0
+        self._asked = None
+        self._known = set()  # keys of every candidate told
+        self._known_points = []  # their snapped rows, for distances
+        self._leader = None  # particle that searched around g in the last step
+        self._radius = _GC_RADIUS
+        self._successes = self._failures = 0
+        # candidates told per choice of each categorical parameter
+        self._choice_counts = [np.zeros(g.n_levels, int) for g in layout.categorical_groups]
+        self._cells = self._cell_keys = None  # a small finite space, once needed
+
+    # ------------------------------------------------------------------ ask/tell
+    def ask(self):
+        """Return the swarm's next positions, shape ``(n_particles, n_dims)``.
+
+        Asking again before telling returns the same positions.
+        """
+        if self._asked is None:
+            if self.position_ is None:
+                X = self.layout.latin_hypercube(self.n_particles, self.rng)
+                for group in self.layout.categorical_groups:
+                    # every choice as often as the swarm's size allows
+                    k = group.n_levels
+                    choices = self.rng.permutation(np.resize(self.rng.permutation(k), len(X)))
+                    for row, choice in zip(X, choices):
+                        _set_choice(row, group, choice)
+            else:
+                X = self._step()
+            self._asked = self._avoid_known(X)
+        return self._asked.copy()
+
+    def tell(self, X, y):
+        """Learn the scores ``y`` of the swarm's positions ``X`` (one row per particle)."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        if len(X) != self.n_particles:
+            raise ValueError(
+                f"tell expects the {self.n_particles} positions of the last ask, got {len(X)}"
+            )
+        previous_best = self.best_score_.max()
+        self.position_ = X.copy()
+        # ">=": on a plateau of equal scores the particle's best follows it.
+        improved = y >= self.best_score_
+        self.best_position_[improved] = X[improved]
+        self.best_score_[improved] = y[improved]
+        snapped = self.layout.snap(X)
+        active = self.layout.active(snapped)
+        for key, row, mask in zip(self.layout.keys(X), snapped, active):
+            if key not in self._known:
+                self._known.add(key)
+                self._known_points.append(row)
+                self.n_told_ += 1
+                for group, counts in zip(self.layout.categorical_groups, self._choice_counts):
+                    if mask[group.start]:
+                        counts[np.argmax(row[group.columns])] += 1
+        if self._leader is not None:
+            self._adapt_radius(self.best_score_.max() > previous_best)
+        self.n_steps_ += 1
+        self._asked = None
+
+    # ------------------------------------------------------------------ moves
+    def _step(self):
+        X, V, P = self.position_, self.velocity_, self.best_position_
+        n, d = X.shape
+        used = self._budget_used()
+        g = int(np.argmax(self.best_score_))
+        r1, r2 = self.rng.random((n, d)), self.rng.random((n, d))
+        V = self.inertia * V + self.cognitive * r1 * (P - X) + self.social * r2 * (P[g] - X)
+        limit = _MAX_VELOCITY[0] + (_MAX_VELOCITY[1] - _MAX_VELOCITY[0]) * used
+        V = np.clip(V, -limit, limit)
+        X, V = _reflect(X + V, V, self.rng)
+
+        others = [i for i in np.argsort(self.best_score_) if i != g]  # worst first
+        if d and np.ptp(X, axis=0).max() < _COLLAPSE_WIDTH and used < 1:
+            chosen = others[: max(1, n // 2)]
+            X[chosen] = self._fresh_points(len(chosen))
+            V[chosen] = 0.0
+            P[chosen] = X[chosen]  # they forget their old best (P is best_position_)
+            self.best_score_[chosen] = -np.inf
+        elif self.n_iter and used >= _EXPLOIT_FROM:
+            chosen = others[: int(round(_EXPLOIT_SHARE * n))]
+            spread = 0.5 * P.std(axis=0) + _COLLAPSE_WIDTH
+            X[chosen] = _mirror(P[g] + spread * self.rng.normal(size=(len(chosen), d)))
+            V[chosen] = 0.0
+            groups = self.layout.categorical_groups
+            if chosen and groups:
+                # g with the least tried other choice of one categorical
+                j = self.rng.integers(len(groups))
+                counts = self._choice_counts[j].astype(float)
+                counts[np.argmax(P[g, groups[j].columns])] = np.inf
+                _set_choice(X[chosen[0]], groups[j], int(np.argmin(counts)))
+
+        untried = [(group, np.flatnonzero(counts == 0))
+                   for group, counts in zip(self.layout.categorical_groups, self._choice_counts)
+                   if np.any(counts == 0)]
+        if untried and others:
+            # A choice never tried cannot attract the swarm: the worst particle tries one.
+            group, choices = untried[self.rng.integers(len(untried))]
+            _set_choice(X[others[0]], group, self.rng.choice(choices))
+
+        # The leader would stand still (p_g = g = x_g): it searches around g.
+        self._leader = g
+        X[g] = _mirror(P[g] + self._radius * (1 - 2 * self.rng.random(d)))
+        V[g] = np.clip(X[g] - self.position_[g], -limit, limit)
+        self.velocity_ = V
+        return X
+
+    def _budget_used(self):
+        if not self.n_iter:
+            return 0.0
+        return min(1.0, self.n_told_ / self.n_iter)
+
+    def _adapt_radius(self, success):
+        if success:
+            self._successes, self._failures = self._successes + 1, 0
+        else:
+            self._successes, self._failures = 0, self._failures + 1
+        if self._successes >= _GC_SUCCESSES:
+            self._radius = min(0.5, 2.0 * self._radius)
+        elif self._failures >= _GC_FAILURES:
+            self._radius = max(_COLLAPSE_WIDTH, 0.5 * self._radius)
+
+    def _fresh_points(self, m):
+        """``m`` points of a Latin hypercube, the farthest from every known point."""
+        candidates = self.layout.latin_hypercube(4 * m, self.rng, n_candidates=1)
+        known = np.asarray(self._known_points)
+        distance = ((candidates[:, None, :] - known[None, :, :]) ** 2).sum(-1).min(axis=1)
+        return candidates[np.argsort(-distance, kind="stable")[:m]]
+
+    # ------------------------------------------------------------------ known points
+    def _avoid_known(self, X):
+        """Move rows that repeat a known candidate (or an earlier row) to free ones."""
+        layout = self.layout
+        taken = set(self._known)
+        for i, key in enumerate(layout.keys(X)):
+            if key in taken:
+                X[i] = self._free_neighbour(X[i], taken)
+                key = layout.keys(X[i : i + 1])[0]
+            taken.add(key)
+        return X
+
+    def _free_neighbour(self, x, taken):
+        """A point near ``x`` that decodes to a candidate outside ``taken``.
+
+        ``x`` itself when none is found (every candidate of a finite space
+        may be taken): the caller then answers it from known scores.
+        """
+        layout = self.layout
+        if layout.size <= _ENUMERATE_UP_TO:
+            if self._cells is None:
+                self._cells = layout.enumerate()
+                self._cell_keys = layout.keys(self._cells)
+            free = [j for j, k in enumerate(self._cell_keys) if k not in taken]
+            if not free:
+                return x
+            distance = ((self._cells[free] - layout.snap(x[None])) ** 2).sum(axis=1)
+            return self._cells[free[int(np.argmin(distance))]].copy()
+        active = layout.active(x[None])[0]
+        discrete = [g for g in layout.groups if g.kind != REAL and active[g.start]]
+        moves_continuous = layout.continuous & active
+        for attempt in range(1, _NUDGE_TRIES + 1):
+            y = x.copy()
+            y[moves_continuous] += 0.01 * attempt * self.rng.normal(size=moves_continuous.sum())
+            if discrete and (not moves_continuous.any() or self.rng.random() < 0.5):
+                _shift_level(y, discrete[self.rng.integers(len(discrete))], attempt, self.rng)
+            y = np.clip(y, 0.0, 1.0)
+            if layout.keys(y[None])[0] not in taken:
+                return y
+        for y in layout.random(_NUDGE_TRIES, self.rng):
+            if layout.keys(y[None])[0] not in taken:
+                return y
+        return x
+
+
+def default_n_particles(n_dims, n_iter=None):
+    """Swarm size for a cube of ``n_dims`` columns and a budget of ``n_iter``.
+
+    About ten swarm steps over the budget (``round(n_iter / 10)``), at least
+    4 particles and at most ``10 + 2 * sqrt(n_dims)`` (Clerc's standard PSO
+    2006, also the size without a budget).
+
+    Examples
+    --------
+    >>> from sksearch.optimizers._pso import default_n_particles
+    >>> default_n_particles(4, 50), default_n_particles(4, 80), default_n_particles(4)
+    (5, 8, 14)
+    """
+    largest = 10 + 2 * np.sqrt(n_dims)
+    if n_iter is None:
+        return int(round(largest))
+    return int(round(min(largest, max(4, n_iter / 10))))
+
+
+def _reflect(X, V, rng):
+    """Reflect positions that left [0, 1] on the wall; reverse and damp their velocity."""
+    outside = (X < 0) | (X > 1)
+    V = np.where(outside, -V * rng.random(V.shape), V)
+    return _mirror(X), V
+
+
+def _mirror(X):
+    """Points outside [0, 1] mirrored on the wall they crossed."""
+    return np.clip(np.where(X < 0, -X, np.where(X > 1, 2 - X, X)), 0.0, 1.0)
+
+
+def _shift_level(x, group, attempt, rng):
+    """Move a discrete parameter of ``x`` (in place) to a nearby other value."""
+    if group.kind == INTEGER:
+        level = integer_index(x[group.start], group.n_levels, group.log_low)
+        step = rng.choice([-1, 1]) * (1 + attempt // 10)
+        level = np.clip(level + step, 0, group.n_levels - 1)
+        x[group.start] = integer_center(level, group.n_levels, group.log_low)
+    else:
+        current = int(np.argmax(x[group.columns]))
+        _set_choice(x, group, rng.choice([j for j in range(group.n_levels) if j != current]))
+
+
+def _set_choice(x, group, choice):
+    """Make ``choice`` the largest column of a categorical block of ``x`` (in place)."""
+    block = x[group.columns]
+    current = int(np.argmax(block))
+    block[current], block[choice] = block[choice], block[current]
+    if choice != current and block[choice] <= block[current]:
+        block[choice] = min(1.0, block[current] + 1e-6)
+        block[current] = block[choice] - 1e-6
