@@ -104,18 +104,16 @@ class _KerasEstimator(BaseEstimator):
         Returns
         -------
         params : dict
-            The wrapper's own parameters, then every hyperparameter of the
-            build function: the value given to the wrapper, or else the build
-            function's default.
+            The wrapper's own parameters, ``learning_rate`` and every
+            hyperparameter of the build function: the value given to the
+            wrapper, or else the build function's default, or else None.
         """
-        params = super().get_params(deep=deep)
-        signature = _signature(self.model)
-        own = set(params)
-        for name, parameter in signature.items():
-            if parameter.default is not inspect.Parameter.empty and not (
-                name in own or name in self._data_facts
-            ):
-                params[name] = parameter.default
+        params = {_OPTIMIZER_PARAMETER: None}
+        for name, parameter in _signature(self.model).items():
+            if name not in self._data_facts:
+                empty = parameter.default is inspect.Parameter.empty
+                params[name] = None if empty else parameter.default
+        params.update(super().get_params(deep=deep))
         params.update(self._given_hyperparameters())
         return params
 
@@ -135,10 +133,10 @@ class _KerasEstimator(BaseEstimator):
         """
         if "model" in params:
             self.model = params.pop("model")
-        valid = self._valid_names()
+        valid = self.get_params(deep=False)
         for name, value in params.items():
             if name not in valid and not _takes_any_keyword(self.model):
-                raise ValueError(self._unknown_message([name], valid))
+                raise ValueError(self._unknown_message([name]))
             setattr(self, name, value)
         return self
 
@@ -189,30 +187,8 @@ class _KerasEstimator(BaseEstimator):
 
     def _build(self, keras, X):
         """Call the build function and compile its model if it did not."""
-        hyperparameters = self.get_params(deep=False)
-        facts = self._facts(X)
-        signature = _signature(self.model)
-        unknown = [
-            name
-            for name in self._given_hyperparameters()
-            if name not in signature and name != _OPTIMIZER_PARAMETER
-        ]
-        if unknown and not _takes_any_keyword(self.model):
-            raise ValueError(self._unknown_message(unknown, self._valid_names()))
-        kwargs = {}
-        for name, parameter in signature.items():
-            if name in facts:
-                kwargs[name] = facts[name]
-            elif name in hyperparameters and name != "model":
-                kwargs[name] = hyperparameters[name]
-            else:
-                raise ValueError(
-                    f"The build function {_name(self.model)} needs {name!r}: pass "
-                    f"{name}=... to {type(self).__name__}."
-                )
-        if _takes_any_keyword(self.model):
-            kwargs.update(self._given_hyperparameters())
-        model = self.model(**kwargs)
+        params = self.get_params(deep=False)
+        model = self.model(**self._build_arguments(params, self._facts(X)))
         if not isinstance(model, keras.Model):
             raise TypeError(
                 f"The build function {_name(self.model)} must return a "
@@ -221,20 +197,47 @@ class _KerasEstimator(BaseEstimator):
         # One forward pass builds any kind of model and reveals its output.
         n_outputs = model(X[:1], training=False).shape[-1]
         default_loss = self._check_outputs(n_outputs)
-        learning_rate = hyperparameters.get(_OPTIMIZER_PARAMETER)
+        learning_rate = params[_OPTIMIZER_PARAMETER]
         if not model.compiled:
             model.compile(
                 optimizer=_make_optimizer(keras, self.optimizer, learning_rate),
                 loss=default_loss if self.loss is None else self.loss,
                 metrics=self.metrics,
             )
-        elif learning_rate is not None and _OPTIMIZER_PARAMETER not in signature:
+        elif learning_rate is not None and not self._takes(_OPTIMIZER_PARAMETER):
             raise ValueError(
                 f"learning_rate={learning_rate!r} would be unused: the build "
                 f"function {_name(self.model)} compiles its model and does not "
                 "take learning_rate."
             )
         return model
+
+    def _build_arguments(self, params, facts):
+        """What the build function names: data facts and parameter values."""
+        given = self._given_hyperparameters()
+        signature = _signature(self.model)
+        if _takes_any_keyword(self.model):
+            kwargs = dict(given)
+        else:
+            kwargs = {}
+            unknown = [
+                name
+                for name in given
+                if name not in signature and name != _OPTIMIZER_PARAMETER
+            ]
+            if unknown:
+                raise ValueError(self._unknown_message(unknown))
+        for name, parameter in signature.items():
+            if name in facts:
+                kwargs[name] = facts[name]
+            elif params[name] is None and parameter.default is inspect.Parameter.empty:
+                raise ValueError(
+                    f"The build function {_name(self.model)} needs {name!r}: pass "
+                    f"{name}=... to {type(self).__name__}."
+                )
+            else:
+                kwargs[name] = params[name]
+        return kwargs
 
     def _raw_predict(self, X):
         """Validate ``X`` and return the model's outputs as a numpy array."""
@@ -243,6 +246,9 @@ class _KerasEstimator(BaseEstimator):
         _import_keras()
         outputs = self.model_.predict(X, batch_size=self.batch_size, verbose=0)
         return np.asarray(outputs, dtype=np.float64)
+
+    def _takes(self, name):
+        return name in _signature(self.model) or _takes_any_keyword(self.model)
 
     def _given_hyperparameters(self):
         """Public attributes that are neither wrapper parameters nor fitted."""
@@ -253,19 +259,11 @@ class _KerasEstimator(BaseEstimator):
             if name not in own and not name.startswith("_") and not name.endswith("_")
         }
 
-    def _valid_names(self):
-        """Names ``set_params`` accepts: wrapper's, build function's, optimizer's."""
-        names = set(self._get_param_names()) | {_OPTIMIZER_PARAMETER}
-        names.update(
-            name for name in _signature(self.model) if name not in self._data_facts
-        )
-        return names
-
-    def _unknown_message(self, names, valid):
+    def _unknown_message(self, names):
         return (
             f"Unknown parameter(s) {sorted(names)} for {type(self).__name__} "
             f"with build function {_name(self.model)}. Valid names are: "
-            f"{sorted(valid)}."
+            f"{sorted(self.get_params(deep=False))}."
         )
 
     def __sklearn_tags__(self):
@@ -280,10 +278,11 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     ``model`` is a function that returns a Keras model. Its keyword
     arguments are hyperparameters of the classifier: pass them to the
     constructor, read them with ``get_params``, change them with
-    ``set_params``, tune them with any search. A build function may also ask
-    for facts of the training data by name: ``n_features_in`` (columns of
-    ``X``), ``input_shape`` (``X.shape[1:]``) and ``n_classes``, and for any
-    parameter of the classifier (e.g. ``optimizer``).
+    ``set_params``, tune them with any search; a keyword without a default
+    is None until it is set. A build function may also ask for facts of the
+    training data by name: ``n_features_in`` (columns of ``X``),
+    ``input_shape`` (``X.shape[1:]``) and ``n_classes``, and for any
+    parameter of the classifier (e.g. ``learning_rate`` or ``optimizer``).
 
     The model's last layer gives class probabilities: ``n_classes`` units
     with a softmax, or, for two classes, one unit with a sigmoid. It is
@@ -326,8 +325,9 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
         before building, so that two fits on the same data give the same
         model on the CPU. None leaves the global seeds alone.
     **params : dict
-        Hyperparameters of the build function, and ``learning_rate`` of the
-        optimizer (used when the classifier compiles the model).
+        Hyperparameters of the build function, and ``learning_rate``: the
+        optimizer's learning rate when the classifier compiles the model
+        (None: the optimizer's default).
 
     Attributes
     ----------
@@ -535,8 +535,9 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         Seeds Python, NumPy and Keras with ``keras.utils.set_random_seed``
         before building. None leaves the global seeds alone.
     **params : dict
-        Hyperparameters of the build function, and ``learning_rate`` of the
-        optimizer (used when the regressor compiles the model).
+        Hyperparameters of the build function, and ``learning_rate``: the
+        optimizer's learning rate when the regressor compiles the model
+        (None: the optimizer's default).
 
     Attributes
     ----------
