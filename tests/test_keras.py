@@ -1,0 +1,454 @@
+"""Tests of the Keras wrappers, on the digits bundled with scikit-learn.
+
+Networks are tiny and train for a few epochs on a few hundred samples: the
+tests check the wrapper's contract, not how well a network can do.
+"""
+
+import doctest
+import os
+import pickle
+import subprocess
+import sys
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import clone
+from sklearn.datasets import load_digits, make_regression
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import sksearch.keras
+from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
+from sksearch.keras import KerasClassifier, KerasRegressor
+
+NAMES = np.array(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+)
+
+
+def dense_net(
+    n_features_in, n_classes, n_layers=1, units=16, activation="relu", dropout=0.0
+):
+    layers = [keras.Input((n_features_in,))]
+    for _ in range(n_layers):
+        layers += [keras.layers.Dense(units, activation=activation)]
+        layers += [keras.layers.Dropout(dropout)]
+    layers += [keras.layers.Dense(n_classes, activation="softmax")]
+    return keras.Sequential(layers)
+
+
+def conv_net(input_shape, n_classes, filters=4, kernel_size=3, dropout=0.0, units=16):
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.Conv2D(filters, kernel_size, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+
+
+def binary_net(n_features_in, units=8):
+    return keras.Sequential(
+        [
+            keras.Input((n_features_in,)),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+
+
+def dense_regressor(n_features_in, n_outputs, units=16):
+    return keras.Sequential(
+        [
+            keras.Input((n_features_in,)),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(n_outputs),
+        ]
+    )
+
+
+def compiled_net(n_features_in, n_classes, units=8):
+    model = dense_net(n_features_in, n_classes, units=units)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def eager_classifier(n_features_in, n_classes, units=8):
+    # The estimator checks fit a few hundred models on tiny data, where
+    # tracing a graph costs more than training: run those eagerly.
+    model = dense_net(n_features_in, n_classes, units=units)
+    model.compile("adam", "sparse_categorical_crossentropy", run_eagerly=True)
+    return model
+
+
+def eager_regressor(n_features_in, n_outputs, units=8):
+    model = dense_regressor(n_features_in, n_outputs, units=units)
+    model.compile("adam", "mean_squared_error", run_eagerly=True)
+    return model
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """400 training and 200 held-out digits, pixels scaled to [0, 1]."""
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32)
+    return X[:400], y[:400], X[400:600], y[400:600]
+
+
+def images(X):
+    return X.reshape(-1, 8, 8, 1)
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def test_build_function_keywords_are_parameters():
+    clf = KerasClassifier(dense_net, units=32, epochs=2)
+    params = clf.get_params()
+    assert params["units"] == 32
+    assert params["n_layers"] == 1  # the build function's default
+    assert params["epochs"] == 2
+    assert params["learning_rate"] is None  # the optimizer's default
+    assert "n_features_in" not in params and "n_classes" not in params
+    clf.set_params(units=64, activation="tanh", learning_rate=0.01)
+    assert clf.get_params()["units"] == 64
+    assert clf.get_params()["learning_rate"] == 0.01
+    assert clone(clf).get_params() == clf.get_params()
+
+
+def test_new_build_function_changes_the_parameters():
+    clf = KerasClassifier(dense_net).set_params(model=conv_net, filters=8)
+    assert clf.get_params()["filters"] == 8
+    assert "n_layers" not in clf.get_params()
+
+
+@pytest.mark.parametrize("Estimator", [KerasClassifier, KerasRegressor])
+def test_unknown_parameter_lists_valid_names(Estimator, digits):
+    X, y, _, _ = digits
+    with pytest.raises(ValueError, match=r"\['unitz'\].*Valid names are.*'units'"):
+        Estimator(dense_net).set_params(unitz=8)
+    with pytest.raises(ValueError, match=r"\['unitz'\].*Valid names are.*'units'"):
+        Estimator(dense_net, unitz=8).fit(X, y)
+
+
+def test_missing_hyperparameter_is_named(digits):
+    X, y, _, _ = digits
+
+    def needs_units(n_features_in, n_classes, units):
+        return dense_net(n_features_in, n_classes, units=units)
+
+    clf = KerasClassifier(needs_units)
+    assert clf.get_params()["units"] is None
+    with pytest.raises(ValueError, match="needs 'units': pass units=... to"):
+        clf.fit(X, y)
+    assert clf.set_params(units=4).fit(X, y).model_.layers[0].units == 4
+
+
+def test_build_function_must_return_a_model(digits):
+    X, y, _, _ = digits
+    with pytest.raises(TypeError, match="must return a keras.Model, got list"):
+        KerasClassifier(lambda: []).fit(X, y)
+
+
+# ------------------------------------------------------------------- compile
+
+
+@pytest.mark.parametrize(
+    "optimizer", ["sgd", keras.optimizers.SGD, keras.optimizers.SGD(momentum=0.5)]
+)
+def test_uncompiled_model_gets_the_optimizer_and_learning_rate(optimizer, digits):
+    X, y, _, _ = digits
+    clf = KerasClassifier(dense_net, optimizer=optimizer, learning_rate=0.05, epochs=1)
+    clf.fit(X, y)
+    assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    assert clf.model_.optimizer is not optimizer
+
+
+@pytest.mark.parametrize(
+    "Estimator, build, target, loss",
+    [
+        (KerasClassifier, binary_net, "binary", "binary_crossentropy"),
+        (KerasClassifier, dense_net, "binary", "sparse_categorical_crossentropy"),
+        (KerasClassifier, dense_net, "multiclass", "sparse_categorical_crossentropy"),
+        (KerasRegressor, dense_regressor, "continuous", "mean_squared_error"),
+    ],
+)
+def test_loss_is_chosen_from_the_model_and_target(Estimator, build, target, loss, digits):
+    X, y, X_test, _ = digits
+    y = {"binary": y % 2, "multiclass": y, "continuous": y / 9}[target]
+    estimator = Estimator(build, epochs=1).fit(X, y)
+    assert estimator.model_.loss == loss
+    assert estimator.predict(X_test).shape == (len(X_test),)
+
+
+def test_output_layer_must_match_the_classes(digits):
+    X, y, _, _ = digits
+    with pytest.raises(ValueError, match="1 outputs for 10 classes"):
+        KerasClassifier(binary_net).fit(X, y)
+
+
+def test_compiled_model_is_kept(digits):
+    X, y, _, _ = digits
+    clf = KerasClassifier(compiled_net, epochs=1).fit(X, y)
+    assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
+    with pytest.raises(ValueError, match="learning_rate=0.1 would be unused"):
+        KerasClassifier(compiled_net, learning_rate=0.1).fit(X, y)
+
+
+# -------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [NAMES[:2], NAMES, np.array([3, 7, 10, 12, 20, 21, 30, 31, 40, 99])],
+    ids=["binary-strings", "multiclass-strings", "non-contiguous-integers"],
+)
+def test_any_labels(labels, digits):
+    X, y, X_test, y_test = digits
+    keep, keep_test = y < len(labels), y_test < len(labels)
+    clf = KerasClassifier(dense_net, epochs=8, learning_rate=0.02, random_state=0)
+    clf.fit(X[keep], labels[y[keep]])
+    assert list(clf.classes_) == sorted(labels)
+    proba = clf.predict_proba(X_test[keep_test])
+    assert proba.shape == (keep_test.sum(), len(labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert set(clf.predict(X_test)) <= set(labels)
+    assert clf.score(X_test[keep_test], labels[y_test[keep_test]]) > 0.6
+
+
+def test_class_weight_is_sample_weight_by_label(digits):
+    X, y, X_test, _ = digits
+    labels = NAMES[y]
+    weight_of = {name: 1.0 + i for i, name in enumerate(NAMES)}
+    weights = np.array([weight_of[name] for name in labels])
+    clf = KerasClassifier(dense_net, epochs=2, random_state=0)
+    by_class = clone(clf).set_params(class_weight=weight_of).fit(X, labels)
+    by_sample = clone(clf).fit(X, labels, sample_weight=weights)
+    unweighted = clone(clf).fit(X, labels)
+    np.testing.assert_allclose(
+        by_class.predict_proba(X_test), by_sample.predict_proba(X_test), rtol=1e-5
+    )
+    assert not np.allclose(by_class.predict_proba(X_test), unweighted.predict_proba(X_test))
+    balanced = clone(clf).set_params(class_weight="balanced").fit(X[y < 2], y[y < 2])
+    assert list(balanced.classes_) == [0, 1]
+
+
+# ------------------------------------------------------------------- fitting
+
+
+def test_early_stopping_inside_cross_validation(digits):
+    X, y, _, _ = digits
+    # An improvement of 1000 never comes: training stops after patience + 1 epochs.
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=1e3, patience=1)
+    clf = KerasClassifier(
+        dense_net, epochs=50, validation_split=0.2, callbacks=[stop], metrics=["accuracy"]
+    )
+    search = GridSearchCV(clf, {"units": [8]}, cv=2).fit(X, y)
+    history = search.best_estimator_.history_
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(history["loss"]) == 2
+    assert stop.model is None  # the parameter was copied, not used
+
+
+def test_same_seed_same_predictions(digits):
+    X, y, X_test, _ = digits
+    dense = KerasClassifier(dense_net, epochs=2, dropout=0.2, random_state=3)
+    first = clone(dense).fit(X, y).predict_proba(X_test)
+    np.testing.assert_array_equal(clone(dense).fit(X, y).predict_proba(X_test), first)
+    other_seed = dense.set_params(random_state=4).fit(X, y).predict_proba(X_test)
+    assert not np.allclose(first, other_seed)
+    conv = KerasClassifier(conv_net, epochs=2, dropout=0.2, random_state=3)
+    first = clone(conv).fit(images(X), y).predict_proba(images(X_test))
+    second = clone(conv).fit(images(X), y).predict_proba(images(X_test))
+    np.testing.assert_array_equal(first, second)
+
+
+def test_regressor():
+    X, y = make_regression(
+        n_samples=300, n_features=5, n_targets=2, noise=1, random_state=0
+    )
+    X, y = X.astype(np.float32), y / np.abs(y).max()
+    reg = KerasRegressor(dense_regressor, epochs=20, learning_rate=0.02, random_state=0)
+    assert reg.fit(X[:200], y[:200]).predict(X[200:]).shape == (100, 2)
+    assert reg.score(X[200:], y[200:]) > 0.8
+    assert reg.fit(X[:200], y[:200, 0]).predict(X[200:]).shape == (100,)
+    assert reg.n_outputs_ == 1
+
+
+def test_docstring_examples_run():
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner()
+    for test in finder.find(sksearch.keras):
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
+# ---------------------------------------------------------- pickle and clone
+
+
+def test_pickle_and_clone_before_and_after_fit(digits):
+    X, y, X_test, _ = digits
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=2)
+    clf = KerasClassifier(dense_net, units=8, epochs=2, callbacks=[stop], random_state=0)
+    restored = pickle.loads(pickle.dumps(clf))
+    assert restored.get_params().keys() == clf.get_params().keys()
+    assert restored.units == 8
+
+    clf.fit(X, NAMES[y])
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X_test), clf.predict_proba(X_test))
+    assert restored.history_ == clf.history_
+    unfitted = clone(clf)
+    assert not hasattr(unfitted, "model_")
+    assert unfitted.get_params()["units"] == 8
+
+
+def test_best_estimator_loads_in_a_fresh_process(digits, tmp_path):
+    X, y, X_test, _ = digits
+    search = RandomizedSearchCV(
+        KerasClassifier(dense_net, epochs=2, random_state=0),
+        {"units": [8, 16], "learning_rate": loguniform(1e-3, 1e-1)},
+        n_iter=2,
+        cv=2,
+        random_state=0,
+    ).fit(X, NAMES[y])
+    model, data, proba = (tmp_path / name for name in ("best.joblib", "X.npy", "proba.npy"))
+    joblib.dump(search.best_estimator_, model)
+    np.save(data, X_test)
+    script = (
+        "import sys, joblib, numpy as np\n"
+        "model, data, proba = sys.argv[1:]\n"
+        "np.save(proba, joblib.load(model).predict_proba(np.load(data)))\n"
+    )
+    # The build function is pickled by reference: its module must be importable.
+    here = os.path.dirname(__file__)
+    path = [here, os.path.dirname(here), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+    command = [sys.executable, "-c", script, str(model), str(data), str(proba)]
+    subprocess.run(command, check=True, env=env, timeout=120)
+    expected = search.best_estimator_.predict_proba(X_test)
+    np.testing.assert_allclose(np.load(proba), expected, rtol=1e-6)
+
+
+# --------------------------------------------------------- search machinery
+
+
+def test_inside_a_pipeline(digits):
+    X, y, X_test, y_test = digits
+    net = KerasClassifier(dense_net, epochs=3, learning_rate=0.02, random_state=0)
+    pipe = make_pipeline(StandardScaler(), net)
+    search = GridSearchCV(pipe, {"kerasclassifier__units": [8, 16]}, cv=2).fit(X, y)
+    assert search.best_params_["kerasclassifier__units"] in (8, 16)
+    assert search.score(X_test, y_test) > 0.5
+
+
+def _intraop_threads(estimator, X, y):
+    return float(os.environ["TF_NUM_INTRAOP_THREADS"])
+
+
+def _omp_threads(estimator, X, y):
+    return float(os.environ["OMP_NUM_THREADS"])
+
+
+def _process(estimator, X, y):
+    return float(os.getpid())
+
+
+def test_parallel_workers_limit_tensorflow_threads(digits):
+    X, y, _, _ = digits
+    scoring = {"accuracy": "accuracy", "intraop": _intraop_threads, "omp": _omp_threads}
+    scoring["process"] = _process
+    search = GridSearchCV(
+        KerasClassifier(dense_net, epochs=2, learning_rate=0.02),
+        {"units": [8, 16]},
+        cv=2,
+        n_jobs=2,
+        scoring=scoring,
+        refit=False,
+    ).fit(X, y)
+    results = search.cv_results_
+    # joblib gives each of the 2 workers its share of the cores as OMP_NUM_THREADS.
+    assert np.all(results["mean_test_omp"] * 2 <= max(joblib.cpu_count(), 2))
+    np.testing.assert_array_equal(results["mean_test_intraop"], results["mean_test_omp"])
+    assert os.getpid() not in results["split0_test_process"]
+    assert np.all(results["mean_test_accuracy"] > 0.2)
+
+
+SEARCHES = {
+    "pso": PSOSearchCV,
+    "genetic": GeneticSearchCV,
+    "bayes": BayesSearchCV,
+}
+NETS = {
+    "dense": (
+        dense_net,
+        lambda X: X,
+        {
+            "n_layers": [1, 2],
+            "units": [16, 32],
+            "activation": ["relu", "tanh"],
+            "dropout": [0.0, 0.2],
+            "learning_rate": loguniform(3e-3, 3e-2),
+        },
+    ),
+    "conv": (
+        conv_net,
+        images,
+        {
+            "filters": [4, 8],
+            "kernel_size": [2, 3],
+            "dropout": [0.0, 0.2],
+            "units": [16, 32],
+            "learning_rate": loguniform(3e-3, 3e-2),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("net", sorted(NETS))
+@pytest.mark.parametrize("search", sorted(SEARCHES))
+def test_searches_tune_networks(search, net, digits):
+    X, y, X_test, y_test = digits
+    build, shape, space = NETS[net]
+    clf = KerasClassifier(build, epochs=4, batch_size=32, random_state=0)
+    tuned = SEARCHES[search](clf, space, n_iter=4, cv=2, random_state=0)
+    tuned.fit(shape(X), NAMES[y])
+    assert len(tuned.cv_results_["params"]) == 4
+    assert tuned.best_params_.keys() == space.keys()
+    assert tuned.best_estimator_.get_params()["units"] == tuned.best_params_["units"]
+    assert tuned.score(shape(X_test), NAMES[y_test]) > 0.5
+
+
+# ------------------------------------------------ scikit-learn's own checks
+
+# Checks that cannot apply to these wrappers, and why.
+NOT_APPLICABLE = {
+    "check_no_attributes_set_in_init": (
+        "the build function's hyperparameters are stored as attributes by "
+        "design (the **params of __init__); the check only knows named arguments"
+    ),
+    "check_sample_weight_equivalence_on_dense_data": (
+        "minibatch gradient descent: a sample of weight 2 is not two copies "
+        "of it spread over shuffled batches"
+    ),
+}
+
+
+@parametrize_with_checks(
+    [
+        KerasClassifier(eager_classifier, epochs=1, random_state=0),
+        KerasRegressor(eager_regressor, epochs=1, random_state=0),
+    ],
+    expected_failed_checks=lambda estimator: NOT_APPLICABLE,
+)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
