@@ -1,0 +1,85 @@
+"""Tune a small convolutional network on the digits with the three searches.
+
+The 8x8 digit images bundled with scikit-learn go through a one-layer
+convolutional net whose number of filters, kernel size, dropout, learning
+rate and dense units are tuned by PSOSearchCV, GeneticSearchCV and
+BayesSearchCV with the same parameter dict and budget. Each search prints
+its best settings and the held-out accuracy of its refit network.
+
+Run::
+
+    python examples/keras_digits.py          # about three minutes on 2 cores
+    python examples/keras_digits.py --fast   # under a minute (or SKSEARCH_EXAMPLE_FAST=1)
+"""
+
+import argparse
+import os
+import time
+
+import keras
+from scipy.stats import loguniform, uniform
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
+from sksearch.keras import KerasClassifier
+
+# Plain names: the keyword arguments of `cnn`, and the optimizer's learning rate.
+PARAM_DISTRIBUTIONS = {
+    "filters": [4, 8, 16, 32],
+    "kernel_size": [2, 3, 4],
+    "dropout": uniform(0.0, 0.5),
+    "units": [16, 32, 64],
+    "learning_rate": loguniform(1e-3, 3e-2),
+}
+
+
+def cnn(input_shape, n_classes, filters=8, kernel_size=3, dropout=0.2, units=32):
+    """A convolution, a pooling, a dense layer; the classifier compiles it."""
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.Conv2D(filters, kernel_size, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+
+
+def main(fast=False):
+    n_iter, epochs, n_train = (3, 3, 600) if fast else (10, 15, None)
+    X, y = load_digits(return_X_y=True)
+    images = (X / 16).reshape(-1, 8, 8, 1).astype("float32")
+    X_train, X_test, y_train, y_test = train_test_split(
+        images, y, test_size=0.25, stratify=y, random_state=0
+    )
+    X_train, y_train = X_train[:n_train], y_train[:n_train]
+    print(f"{len(X_train)} training images, {len(X_test)} held out; "
+          f"{n_iter} candidates of {epochs} epochs per search\n")
+
+    net = KerasClassifier(cnn, epochs=epochs, batch_size=32, random_state=0)
+    for Search in (PSOSearchCV, GeneticSearchCV, BayesSearchCV):
+        search = Search(
+            net, PARAM_DISTRIBUTIONS, n_iter=n_iter, cv=3, n_jobs=2, random_state=0
+        )
+        start = time.perf_counter()
+        search.fit(X_train, y_train)
+        seconds = time.perf_counter() - start
+        best = {
+            name: round(value, 4) if isinstance(value, float) else value
+            for name, value in sorted(search.best_params_.items())
+        }
+        print(f"{Search.__name__} ({seconds:.0f} s)")
+        print(f"  best settings:        {best}")
+        print(f"  cross-validated:      {search.best_score_:.3f}")
+        print(f"  held-out accuracy:    {search.score(X_test, y_test):.3f}\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fast", action="store_true", help="a small budget for CI")
+    fast = parser.parse_args().fast or os.environ.get("SKSEARCH_EXAMPLE_FAST") == "1"
+    main(fast=fast)
