@@ -73,7 +73,9 @@ def make_function(name, seed=0, dim=None):
         Dimension of ``sphere``, ``rosenbrock`` and ``styblinski_tang``
         (default 4, 4 and 3).
     """
-    rng = np.random.default_rng([seed, FUNCTIONS.index(name)])
+    # A stream of its own: an optimizer seeded with the same integer must not
+    # draw the same numbers as the shift (default_rng([s, 0]) == default_rng(s)).
+    rng = np.random.default_rng([0x5EED, FUNCTIONS.index(name), seed])
     return _BUILDERS[name](rng, dim)
 
 

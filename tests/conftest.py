@@ -2,6 +2,7 @@
 
 import pytest
 
+from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
 from sksearch._engine import BaseOptimizerSearch
 from sksearch.optimizers import RandomSampler
 
@@ -20,6 +21,10 @@ class RandomSearch(BaseOptimizerSearch):
 #: name -> (class, extra keyword arguments) of every search on the engine.
 SEARCHES = {
     "random": (RandomSearch, {}),
+    "pso": (PSOSearchCV, {}),
+    "genetic": (GeneticSearchCV, {}),
+    "bayes-gp": (BayesSearchCV, {"surrogate": "gp"}),
+    "bayes-tpe": (BayesSearchCV, {"surrogate": "tpe"}),
 }
 
 

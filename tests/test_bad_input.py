@@ -1,0 +1,208 @@
+"""Malformed input, thrown wholesale at the three searches and the space.
+
+Every case must raise an exception whose message names the culprit, before
+the first fit where that is possible (a counting estimator checks it).
+"""
+
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
+from sksearch.space import Categorical, Integer, Real, Space
+
+X, Y = load_iris(return_X_y=True)
+SEARCHES = [PSOSearchCV, GeneticSearchCV, BayesSearchCV]
+GOOD_SPACE = {"C": Real(0.1, 10.0)}
+
+
+class Counting(ClassifierMixin, BaseEstimator):
+    n_fits = 0
+
+    def __init__(self, C=1.0, penalty="l2"):
+        self.C = C
+        self.penalty = penalty
+
+    def fit(self, X, y):
+        type(self).n_fits += 1
+        self.model_ = LogisticRegression(C=self.C, max_iter=300).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    Counting.n_fits = 0
+    yield
+    assert Counting.n_fits == 0, "a fit ran before the bad input was refused"
+
+
+# ---------------------------------------------------------------- spaces (via fit)
+BAD_SPACES = [
+    ("not a dict", "C=1", TypeError, "param_distributions"),
+    ("None", None, (TypeError, ValueError), "param_distributions"),
+    ("empty dict", {}, ValueError, "is empty"),
+    ("empty list", [], ValueError, "empty list"),
+    ("list with a non-dict", [{"C": [1.0]}, "x"], TypeError, r"param_distributions\[1\]"),
+    ("empty subspace in a union", [{"C": [1.0]}, {}], ValueError, r"\[1\] is empty"),
+    ("unknown parameter", {"Cee": [1.0, 2.0]}, ValueError, "'Cee'"),
+    ("unknown parameter in a union", [{"C": [1.0]}, {"gamma": [1.0]}], ValueError, "'gamma'"),
+    ("string value", {"C": "1.0"}, TypeError, r"\['C'\] must be a list"),
+    ("number value", {"C": 1.0}, TypeError, r"\['C'\] must be a list"),
+    ("dict value", {"C": {"low": 1}}, TypeError, r"\['C'\] must be a list"),
+    ("empty choices", {"C": []}, ValueError, r"\['C'\].*at least one choice"),
+    ("2-d array of choices", {"C": np.ones((2, 2))}, ValueError, r"\['C'\].*1-dimensional"),
+    ("unbounded normal", {"C": stats.norm(0, 1)}, ValueError, r"\['C'\].*unbounded support"),
+    ("half-bounded exponential", {"C": stats.expon()}, ValueError, r"\['C'\].*unbounded"),
+    ("half-bounded geometric", {"C": stats.geom(0.5)}, ValueError, r"\['C'\].*unbounded"),
+    ("non-string key", {1: [1.0]}, TypeError, "keys must be parameter names"),
+]
+
+
+@pytest.mark.parametrize("search_class", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("case", BAD_SPACES, ids=lambda c: c[0])
+def test_bad_space_is_refused_before_any_fit(search_class, case):
+    _, space, error, match = case
+    with pytest.raises(error, match=match):
+        search_class(Counting(), space, n_iter=5).fit(X, Y)
+
+
+# ---------------------------------------------------------------- dimensions
+BAD_DIMENSIONS = [
+    ("inverted Real", lambda: Real(10, 1), ValueError, "low < high"),
+    ("empty Real", lambda: Real(1, 1), ValueError, "low < high"),
+    ("infinite Real", lambda: Real(0, np.inf), ValueError, "high must be finite"),
+    ("NaN Real", lambda: Real(np.nan, 1), ValueError, "low must be finite"),
+    ("log Real through zero", lambda: Real(0, 1, log=True), ValueError, "low > 0"),
+    ("negative log Real", lambda: Real(-1, 1, log=True), ValueError, "low > 0"),
+    ("string Real bound", lambda: Real("0", 1), TypeError, "low must be a number"),
+    ("boolean Real bound", lambda: Real(False, 1), TypeError, "low must be a number"),
+    ("inverted Integer", lambda: Integer(5, 1), ValueError, "low < high"),
+    ("fractional Integer bound", lambda: Integer(0, 2.5), TypeError, "high must be an integer"),
+    ("log Integer from zero", lambda: Integer(0, 10, log=True), ValueError, "low > 0"),
+    ("NaN Integer bound", lambda: Integer(0, np.nan), TypeError, "high must be an integer"),
+    ("empty Categorical", lambda: Categorical([]), ValueError, "at least one choice"),
+    ("string as Categorical", lambda: Categorical("abc"), TypeError, "list, tuple"),
+    ("scalar as Categorical", lambda: Categorical(3), TypeError, "list, tuple"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_DIMENSIONS, ids=lambda c: c[0])
+def test_bad_dimension_names_what_is_wrong(case):
+    _, make, error, match = case
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_space_refuses_objects_with_only_rvs():
+    class OnlyRvs:
+        def rvs(self, random_state=None):
+            return 0.5
+
+    with pytest.raises(TypeError, match=r"\['C'\] has only an rvs method"):
+        Space({"C": OnlyRvs()})
+
+
+# ---------------------------------------------------------------- search parameters
+COMMON_BAD = [
+    ({"n_iter": 0}, "n_iter"),
+    ({"n_iter": -3}, "n_iter"),
+    ({"n_iter": 2.5}, "n_iter"),
+    ({"scoring": "no_such_metric"}, "no_such_metric"),
+    ({"scoring": 3}, "scoring"),
+    ({"cv": "five"}, "cv"),
+    ({"cv": 0}, "cv"),
+    ({"random_state": "seed"}, "random_state"),
+    ({"error_score": "ignore"}, "error_score"),
+    ({"max_time": 0}, "max_time"),
+    ({"n_iter_no_change": 0}, "n_iter_no_change"),
+    ({"tol": -1.0}, "tol"),
+    ({"checkpoint": 42}, "checkpoint"),
+    ({"callbacks": ["not callable"]}, "callbacks"),
+    ({"scoring": ["accuracy", "f1_macro"], "refit": "auc"}, "refit"),
+]
+
+OWN_BAD = {
+    PSOSearchCV: [
+        ({"n_particles": 1}, "n_particles"),
+        ({"n_particles": 0}, "n_particles"),
+        ({"inertia": -0.1}, "inertia"),
+        ({"inertia": 1.5}, "inertia"),
+        ({"cognitive": -1.0}, "cognitive"),
+        ({"social": "strong"}, "social"),
+    ],
+    GeneticSearchCV: [
+        ({"population_size": 1}, "population_size"),
+        ({"crossover_rate": 1.5}, "crossover_rate"),
+        ({"crossover_rate": -0.2}, "crossover_rate"),
+        ({"mutation_rate": 2.0}, "mutation_rate"),
+        ({"selection": "roulette-wheel-of-fortune"}, "selection"),
+        ({"tournament_size": 0}, "tournament_size"),
+        ({"elitism": -1}, "elitism"),
+        ({"crossover": "three-point"}, "crossover"),
+    ],
+    BayesSearchCV: [
+        ({"surrogate": "random-forest"}, "surrogate"),
+        ({"acquisition": "best"}, "acquisition"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"n_initial_points": 0}, "n_initial_points"),
+        ({"xi": -1.0}, "xi"),
+        ({"kappa": -2.0}, "kappa"),
+    ],
+}
+
+
+@pytest.mark.parametrize("search_class", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("bad, culprit", COMMON_BAD, ids=lambda v: repr(v))
+def test_bad_common_parameter_is_named(search_class, bad, culprit):
+    with pytest.raises((ValueError, TypeError), match=culprit):
+        search_class(Counting(), GOOD_SPACE, **bad).fit(X, Y)
+
+
+@pytest.mark.parametrize("search_class, bad, culprit",
+                         [(cls, bad, culprit) for cls, cases in OWN_BAD.items()
+                          for bad, culprit in cases],
+                         ids=lambda v: getattr(v, "__name__", repr(v)))
+def test_bad_strategy_parameter_is_named(search_class, bad, culprit):
+    with pytest.raises((ValueError, TypeError), match=culprit):
+        search_class(Counting(), GOOD_SPACE, **bad).fit(X, Y)
+
+
+# ---------------------------------------------------------------- data and cv
+@pytest.mark.parametrize("search_class", SEARCHES, ids=lambda c: c.__name__)
+def test_mismatched_X_and_y(search_class):
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        search_class(Counting(), GOOD_SPACE).fit(X, Y[:-5])
+
+
+@pytest.mark.parametrize("search_class", SEARCHES, ids=lambda c: c.__name__)
+def test_cv_larger_than_the_data(search_class):
+    with pytest.raises(ValueError, match="n_splits"):
+        search_class(Counting(), GOOD_SPACE, cv=200).fit(X[:30], Y[:30])
+
+
+@pytest.mark.parametrize("search_class", SEARCHES, ids=lambda c: c.__name__)
+def test_unwritable_checkpoint(search_class, tmp_path):
+    path = tmp_path / "no" / "such" / "dir" / "journal.jsonl"
+    with pytest.raises(ValueError, match="checkpoint .*journal.jsonl.* cannot be written"):
+        search_class(Counting(), GOOD_SPACE, checkpoint=str(path)).fit(X, Y)
+
+
+@pytest.mark.parametrize("search_class", SEARCHES, ids=lambda c: c.__name__)
+def test_checkpoint_that_is_not_a_journal(search_class, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text('{"hello": "world"}\n')
+    with pytest.raises(ValueError, match="not a sksearch checkpoint journal"):
+        search_class(Counting(), GOOD_SPACE, checkpoint=str(path)).fit(X, Y)
+
+
+def test_there_are_at_least_forty_malformed_inputs():
+    n_cases = (len(BAD_SPACES) + len(BAD_DIMENSIONS) + 1 + len(COMMON_BAD)
+               + sum(map(len, OWN_BAD.values())) + 4)
+    assert n_cases >= 40
