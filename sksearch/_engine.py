@@ -48,6 +48,22 @@ from ._journal import Journal
 from .optimizers import Optimizer
 from .space import Space
 
+#: Docstring text of the first two parameters of every search
+#: (``{search_parameters}`` in a class docstring).
+SEARCH_PARAMETERS_DOC = """\
+    estimator : estimator object
+        Estimator (or Pipeline) to tune; it implements ``fit`` and either
+        ``score`` or is used with ``scoring``.
+
+    param_distributions : dict or list of dicts
+        Parameter names mapped to lists of choices, frozen ``scipy.stats``
+        distributions with bounded support (``uniform``, ``loguniform``,
+        ``randint``, ...) or :class:`~sksearch.space.Real`,
+        :class:`~sksearch.space.Integer`,
+        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
+        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted, and
+        a ``GridSearchCV`` ``param_grid`` as is."""
+
 #: Docstring text of the parameters every search shares; a search's class
 #: docstring says ``{common_parameters}`` where it goes.
 COMMON_PARAMETERS_DOC = """\
@@ -257,9 +273,10 @@ class BaseOptimizerSearch(BaseSearchCV):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.__doc__:
-            cls.__doc__ = cls.__doc__.replace(
-                "    {common_parameters}", COMMON_PARAMETERS_DOC
-            ).replace("    {common_attributes}", COMMON_ATTRIBUTES_DOC)
+            for marker, text in (("{search_parameters}", SEARCH_PARAMETERS_DOC),
+                                 ("{common_parameters}", COMMON_PARAMETERS_DOC),
+                                 ("{common_attributes}", COMMON_ATTRIBUTES_DOC)):
+                cls.__doc__ = cls.__doc__.replace(f"    {marker}", text)
         init = cls.__dict__.get("__init__")
         if init is None:
             return

@@ -36,17 +36,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
 
     Parameters
     ----------
-    estimator : estimator object
-        Estimator (or Pipeline) to tune; it implements ``fit`` and either
-        ``score`` or is used with ``scoring``.
-
-    param_distributions : dict or list of dicts
-        Parameter names mapped to lists of choices, frozen ``scipy.stats``
-        distributions with bounded support (``uniform``, ``loguniform``,
-        ``randint``, ...) or :class:`~sksearch.space.Real`,
-        :class:`~sksearch.space.Integer`,
-        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
-        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted.
+    {search_parameters}
 
     population_size : int, default=None
         Candidates per generation. None: ``2 * n_genes + 2`` bounded to
@@ -87,97 +77,11 @@ class GeneticSearchCV(BaseOptimizerSearch):
         generation. None: a third of the population. Each generation asks
         ``population_size - elitism`` new candidates.
 
-    n_iter : int, default=50
-        Number of distinct candidates evaluated.
-
-    scoring : str, callable, list, tuple or dict, default=None
-        Metric(s) to evaluate on the test folds, as in ``RandomizedSearchCV``.
-        The algorithm maximizes the only metric, or the one ``refit`` names.
-        None: the estimator's ``score``.
-
-    n_jobs : int, default=None
-        Number of jobs run in parallel (candidates x folds of one
-        generation). None means 1 unless in a ``joblib.parallel_backend``
-        context; -1 means all processors.
-
-    refit : bool, str or callable, default=True
-        Refit the best candidate on the whole data set, as in
-        ``RandomizedSearchCV`` (with several metrics, the name of the one
-        that selects it).
-
-    cv : int, cross-validation generator or iterable, default=None
-        Cross-validation splitting strategy, as in ``RandomizedSearchCV``
-        (None: 5-fold, stratified for classifiers).
-
-    verbose : int, default=0
-        0: silent; 1: one line per generation; higher values add
-        scikit-learn's own messages.
-
-    pre_dispatch : int or str, default="2*n_jobs"
-        Number of jobs dispatched at once, as in ``RandomizedSearchCV``.
-
-    random_state : int, RandomState instance or None, default=None
-        Seed of the whole search: the same seed gives the same
-        ``cv_results_`` whatever ``n_jobs`` or the joblib backend.
-
-    error_score : "raise" or float, default=np.nan
-        Score of a failed fit. The algorithm sees failed candidates as the
-        worst score seen so far.
-
-    return_train_score : bool, default=False
-        Also record training scores in ``cv_results_``.
-
-    max_time : float, default=None
-        Seconds after which no new generation starts.
-
-    n_iter_no_change : int, default=None
-        Stop when the best score has not improved by more than ``tol`` over
-        this many candidates.
-
-    tol : float, default=0.0
-        Improvement that counts for ``n_iter_no_change``.
-
-    checkpoint : str or path-like, default=None
-        JSON-lines journal of finished generations; fitting again with the
-        same journal resumes the search where it stopped.
-
-    callbacks : callable or list of callables, default=None
-        Called after each generation with the search state; a callback that
-        returns True stops the search.
+    {common_parameters}
 
     Attributes
     ----------
-    cv_results_ : dict of numpy (masked) ndarrays
-        Every key of ``RandomizedSearchCV.cv_results_``, plus ``iteration``
-        (the generation a candidate was born in).
-
-    best_estimator_ : estimator
-        The best candidate refit on the whole data (with ``refit``).
-
-    best_score_ : float
-        Mean cross-validated score of the best candidate.
-
-    best_params_ : dict
-        Parameters of the best candidate.
-
-    best_index_ : int
-        Index of the best candidate in ``cv_results_``.
-
-    scorer_ : function or dict
-        Scorer(s) used on the held-out data.
-
-    n_splits_ : int
-        Number of cross-validation splits.
-
-    refit_time_ : float
-        Seconds spent refitting the best candidate.
-
-    multimetric_ : bool
-        Whether several metrics were evaluated.
-
-    stop_reason_ : str
-        Why the search stopped (``"n_iter"``, ``"max_time"``,
-        ``"no_change"``, ``"callback"``, ``"space_exhausted"``, ...).
+    {common_attributes}
 
     See Also
     --------

@@ -28,17 +28,7 @@ class PSOSearchCV(BaseOptimizerSearch):
 
     Parameters
     ----------
-    estimator : estimator object
-        Estimator (or Pipeline) to tune; it implements ``fit`` and either
-        ``score`` or is used with ``scoring``.
-
-    param_distributions : dict or list of dicts
-        Parameter names mapped to lists of choices, frozen ``scipy.stats``
-        distributions with bounded support (``uniform``, ``loguniform``,
-        ``randint``, ...) or :class:`~sksearch.space.Real`,
-        :class:`~sksearch.space.Integer`,
-        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
-        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted.
+    {search_parameters}
 
     n_particles : int, default=None
         Swarm size: candidates per swarm step. None: ``round(n_iter / 10)``
