@@ -43,6 +43,7 @@ from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import indexable
 
 from ._journal import Journal
 from .optimizers import Optimizer
@@ -367,8 +368,6 @@ class BaseOptimizerSearch(BaseSearchCV):
         estimator is refit only if the best candidate is not the one already
         refit.
         """
-        from sklearn.utils.validation import indexable
-
         X, y = indexable(X, y)
         previous = getattr(self, "best_params_", None)
         with warnings.catch_warnings():
@@ -386,7 +385,7 @@ class BaseOptimizerSearch(BaseSearchCV):
             hasattr(self, "best_estimator_") and _same_params(previous, self.best_params_)
         ):
             routed = self._get_routed_params_for_fit(params)
-            self.best_estimator_ = clone(clone(self.estimator)).set_params(
+            self.best_estimator_ = clone(self.estimator).set_params(
                 **clone(self.best_params_, safe=False)
             )
             start = time.time()
