@@ -64,6 +64,8 @@ class _KerasEstimator(BaseEstimator):
 
     # Names a build function may ask for to learn the shape of the data.
     _data_facts = ("input_shape", "n_features_in")
+    # How validate_data checks the target.
+    _target_checks = {}
 
     def __init__(
         self,
@@ -124,7 +126,9 @@ class _KerasEstimator(BaseEstimator):
         ----------
         **params : dict
             Parameter names and values. A new ``model`` is set first, so that
-            the other names are checked against the new build function.
+            the other names are checked against the new build function; the
+            hyperparameters of the old build function that the new one does
+            not take are dropped.
 
         Returns
         -------
@@ -132,7 +136,11 @@ class _KerasEstimator(BaseEstimator):
             This estimator.
         """
         if "model" in params:
+            old = set(_signature(self.model)) - {_OPTIMIZER_PARAMETER}
             self.model = params.pop("model")
+            for name in self._given_hyperparameters():
+                if name in old and not self._takes(name):
+                    delattr(self, name)
         valid = self.get_params(deep=False)
         for name, value in params.items():
             if name not in valid and not _takes_any_keyword(self.model):
@@ -243,7 +251,6 @@ class _KerasEstimator(BaseEstimator):
         """Validate ``X`` and return the model's outputs as a numpy array."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
-        _import_keras()
         outputs = self.model_.predict(X, batch_size=self.batch_size, verbose=0)
         return np.asarray(outputs, dtype=np.float64)
 

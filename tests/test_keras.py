@@ -125,10 +125,16 @@ def test_build_function_keywords_are_parameters():
     assert clone(clf).get_params() == clf.get_params()
 
 
-def test_new_build_function_changes_the_parameters():
-    clf = KerasClassifier(dense_net).set_params(model=conv_net, filters=8)
-    assert clf.get_params()["filters"] == 8
-    assert "n_layers" not in clf.get_params()
+def test_new_build_function_changes_the_parameters(digits):
+    X, y, _, _ = digits
+    # clone() passes every default of dense_net to the new estimator.
+    clf = clone(KerasClassifier(dense_net, units=8, learning_rate=0.01, epochs=1))
+    clf.set_params(model=conv_net, filters=2)
+    params = clf.get_params()
+    assert params["filters"] == 2 and params["units"] == 8
+    assert params["learning_rate"] == 0.01
+    assert "n_layers" not in params and "activation" not in params
+    assert clf.fit(images(X), y).model_.layers[0].filters == 2
 
 
 @pytest.mark.parametrize("Estimator", [KerasClassifier, KerasRegressor])
@@ -283,6 +289,14 @@ def test_regressor():
     assert reg.score(X[200:], y[200:]) > 0.8
     assert reg.fit(X[:200], y[:200, 0]).predict(X[200:]).shape == (100,)
     assert reg.n_outputs_ == 1
+
+
+def test_importing_the_wrappers_does_not_import_keras():
+    script = (
+        "import sys, sksearch, sksearch.keras\n"
+        "assert not {'keras', 'tensorflow'} & set(sys.modules), 'keras was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
 
 
 def test_docstring_examples_run():
