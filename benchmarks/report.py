@@ -62,7 +62,7 @@ def write_report(records, out, meta):
 def report_markdown(records, meta, plots=None):
     """The report as markdown text."""
     runs = [r for r in records if r["status"] != "unavailable"]
-    strategies = list(dict.fromkeys(r["strategy"] for r in runs))
+    strategies = sorted(dict.fromkeys(r["strategy"] for r in runs), key=_order)
     env = meta["environment"]
     lines = [
         f"# Benchmark: suite `{meta['suite']}`",
@@ -110,8 +110,8 @@ def report_markdown(records, meta, plots=None):
 
 _TIME_NOTE = (
     "Times are medians per run, in seconds. *CPU* is the process time of the run "
-    "(one process, so contention from other processes barely counts). *fits* is the time in `fit` and scoring "
-    "over all folds (from `cv_results_`, Optuna's trial attributes or "
+    "(one process: time other processes take from it does not count). *fits* is the "
+    "time in `fit` and scoring over all folds (from `cv_results_`, Optuna's trial attributes or "
     "sklearn-genetic-opt's logbook); *optimizer* is the strategy's own proposing and "
     "learning (ask/tell timed by a proxy for sksearch, nevergrad and scikit-optimize; "
     "every sampler call for Optuna; search time minus time in `evaluate` for "
@@ -219,8 +219,7 @@ def convergence_plots(runs, directory):
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    strategies = list(dict.fromkeys(r["strategy"] for r in runs))
-    colors = dict(zip(strategies, plt.get_cmap("tab20").colors))
+    strategies = sorted(dict.fromkeys(r["strategy"] for r in runs), key=_order)
     paths = {}
     for task in dict.fromkeys(r["task"] for r in runs):
         ok = [r for r in runs if r["task"] == task and r["status"] == "ok"]
@@ -234,9 +233,10 @@ def convergence_plots(runs, directory):
                 continue
             q1, med, q3 = np.nanpercentile(np.array(curves), [25, 50, 75], axis=0)
             x = np.arange(1, len(med) + 1)
-            style = "-" if name.startswith("sksearch") else "--"
-            ax.plot(x, med, style, color=colors[name], label=name, lw=1.6)
-            ax.fill_between(x, q1, q3, color=colors[name], alpha=0.12, lw=0)
+            ours = name.startswith("sksearch")
+            color = COLORS.get(name, "silver")
+            ax.plot(x, med, "-" if ours else "--", color=color, label=name, lw=2 if ours else 1.2)
+            ax.fill_between(x, q1, q3, color=color, alpha=0.08, lw=0)
         if is_function:
             ax.set_yscale("log")
             ax.set_ylabel("regret (best value found - minimum)")
@@ -251,6 +251,19 @@ def convergence_plots(runs, directory):
         fig.savefig(paths[task], dpi=90)
         plt.close(fig)
     return paths
+
+
+#: One colour per strategy in every plot: sksearch in solid lines, the others dashed.
+COLORS = {
+    "sksearch-pso": "tab:blue", "sksearch-ga": "tab:orange", "sksearch-bayes-gp": "tab:green",
+    "sksearch-bayes-tpe": "tab:red", "sklearn-random": "dimgray", "sklearn-grid": "black",
+    "skopt-bayes": "tab:purple", "optuna-tpe": "tab:brown", "sklearn-genetic-opt": "tab:pink",
+    "nevergrad-pso": "tab:olive", "nevergrad-de": "tab:cyan", "nevergrad-ngopt": "navy",
+}
+
+
+def _order(name):
+    return (list(COLORS).index(name) if name in COLORS else len(COLORS), name)
 
 
 def _curve(record, is_function):

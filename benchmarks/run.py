@@ -96,6 +96,8 @@ def run_suite(suite_name, out, strategies=None, *, tasks=None, jobs=1, resume=Fa
     todo = [(suite_name, task, name, seed, n_iter)
             for task, seed, n_iter in suite.jobs() if tasks is None or task in tasks
             for name in available if (task, name, seed) not in done]
+    # the longest runs first, so that two workers finish together
+    todo.sort(key=lambda job: (job[2] != "skopt-bayes", TASKS[job[1]].kind != "real"))
     log(f"suite {suite_name}: {len(todo)} runs of {len(available)} strategies, {jobs} at a time")
     for i, record in enumerate(_execute(todo, jobs), 1):
         records.append(_append(path, record))

@@ -1,6 +1,6 @@
 """Speedup of ``n_jobs=2`` over ``n_jobs=1`` for every sksearch search.
 
-On an estimator whose fits dominate (an RBF SVC on 2,000 samples, 5-fold CV,
+On an estimator whose fits dominate (an RBF SVC on 3,000 samples, 5-fold CV,
 20 candidates), each search is fitted ``--repeats`` times with ``n_jobs=1``
 and with ``n_jobs=2`` (alternating, so both see the same machine load); the
 speedup is the ratio of the median wall times. The two settings must find
@@ -43,7 +43,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--n-iter", type=int, default=20)
-    parser.add_argument("--n-samples", type=int, default=2000)
+    parser.add_argument("--n-samples", type=int, default=3000)
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args(argv)
     table = speedup_table(measure(args.repeats, args.n_iter, args.n_samples), args)
@@ -53,7 +53,7 @@ def main(argv=None):
         args.out.write_text(table + "\n")
 
 
-def measure(repeats=3, n_iter=20, n_samples=2000, log=print):
+def measure(repeats=3, n_iter=20, n_samples=3000, log=print):
     """Strategy name -> {"times": {1: [...], 2: [...]}, "same": bool} or {"unavailable": why}."""
     X, y = make_classification(n_samples=n_samples, n_features=20, n_informative=8,
                                flip_y=0.05, random_state=0)

@@ -213,6 +213,6 @@ _REALS = ("fraud_forest", "svc_digits", "knn_pipeline", "ridge_pipeline")
 
 SUITES = {
     "smoke": Suite("smoke", ("branin", "mixed"), (), 1, 0, 12, 0),
-    "quick": Suite("quick", _FUNCTIONS, ("svc_digits", "ridge_pipeline"), 3, 1, 40, 25),
-    "full": Suite("full", _FUNCTIONS, _REALS, 10, 3, 50, 40),
+    "quick": Suite("quick", _FUNCTIONS, ("svc_digits", "ridge_pipeline"), 3, 1, 30, 20),
+    "full": Suite("full", _FUNCTIONS, _REALS, 10, 3, 40, 30),
 }

@@ -187,3 +187,15 @@ def test_a_run_is_repeatable(strategy):
     first, second = (run_one("test", "mixed", strategy, 3, 10) for _ in range(2))
     assert first["status"] == "ok"
     assert first["curve"] == second["curve"]
+
+
+def test_speedup_table_reports_medians_and_unavailable_searches():
+    from benchmarks.speedup import speedup_table
+
+    results = {
+        "sksearch-pso": {"times": {1: [10.0, 12.0, 30.0], 2: [6.0, 5.0, 7.0]}, "same": True},
+        "sksearch-ga": {"unavailable": "sksearch._genetic cannot be imported"},
+    }
+    rows = speedup_table(results).splitlines()
+    assert rows[2] == "| sksearch-pso | 12.0 | 6.0 | 2.00x | yes |"
+    assert rows[3].startswith("| sksearch-ga | - | - | - | unavailable: sksearch._genetic")
