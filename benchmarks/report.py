@@ -100,8 +100,17 @@ def report_markdown(records, meta, plots=None):
                       "mean rank over tasks and seeds.", "", table, ""]
     if runs:
         lines += ["## Overall mean rank (best CV score, every task and seed)", "",
-                  rank_table(runs, strategies), "", "## Time", "", time_table(runs, strategies),
-                  "", _TIME_NOTE, ""]
+                  rank_table(runs, strategies), ""]
+        matched = match_table(runs, strategies)
+        if matched:
+            lines += [f"## Evaluations to match random search ({REFERENCE})", "",
+                      "For each task and seed: how many evaluations a strategy needs to reach "
+                      f"the best CV score that `{REFERENCE}` finds with the whole budget: "
+                      "median over tasks and seeds, a run that never reaches it counting as "
+                      "infinitely many (*never* when that is the median); *reached* counts "
+                      "the runs that get there.", "",
+                      matched, ""]
+        lines += ["## Time", "", time_table(runs, strategies), "", _TIME_NOTE, ""]
     if plots:
         lines += ["## Convergence (median best so far, band: interquartile range)", ""]
         lines += [f"![{task}]({path.as_posix()})" for task, path in plots.items()] + [""]
@@ -183,6 +192,50 @@ def rank_table(runs, strategies):
     for name in sorted(strategies, key=lambda s: overall.get(s, np.inf)):
         cells = [f"{by_kind[k][name]:.2f}" if name in by_kind[k] else "-" for k in kinds]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {overall.get(name, np.nan):.2f} |")
+    return "\n".join(lines)
+
+
+#: The strategy whose final best score the others race to (the usual baseline).
+REFERENCE = "sklearn-random"
+
+
+def evaluations_to_match(runs, reference=REFERENCE):
+    """Strategy -> list over (task, seed) of the evaluations needed to reach the
+    reference's final best score (``None``: never reached within the budget)."""
+    targets = {(r["task"], r["seed"]): r["best_score"] for r in runs
+               if r["strategy"] == reference and r["status"] == "ok"}
+    needed = defaultdict(list)
+    for r in runs:
+        target = targets.get((r["task"], r["seed"]))
+        if target is None:
+            continue
+        curve = [-np.inf if c is None else c for c in r.get("curve") or []][: r["n_iter"]]
+        hits = [i for i, c in enumerate(curve) if c >= target]
+        needed[r["strategy"]].append(hits[0] + 1 if r["status"] == "ok" and hits else None)
+    return needed
+
+
+def match_table(runs, strategies):
+    """Markdown table of :func:`evaluations_to_match`, per task kind."""
+    kinds = [k for k in ("function", "real") if any(r.get("kind") == k for r in runs)]
+    per_kind = {k: evaluations_to_match([r for r in runs if r.get("kind") == k]) for k in kinds}
+    if not any(per_kind.values()):
+        return ""
+    budgets = {k: sorted({r["n_iter"] for r in runs if r.get("kind") == k}) for k in kinds}
+    lines = ["| strategy | " + " | ".join(f"{k} tasks (n_iter={budgets[k]})" for k in kinds)
+             + " |", "|" + "---|" * (len(kinds) + 1)]
+    for name in strategies:
+        cells = []
+        for kind in kinds:
+            values = per_kind[kind].get(name, [])
+            if not values:
+                cells.append("-")
+                continue
+            median = np.median([np.inf if v is None else v for v in values])
+            median = f"{median:.0f}" if np.isfinite(median) else "never"
+            reached = sum(v is not None for v in values)
+            cells.append(f"{median} (reached {reached}/{len(values)})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

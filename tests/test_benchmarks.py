@@ -199,3 +199,16 @@ def test_speedup_table_reports_medians_and_unavailable_searches():
     rows = speedup_table(results).splitlines()
     assert rows[2] == "| sksearch-pso | 12.0 | 6.0 | 2.00x | yes |"
     assert rows[3].startswith("| sksearch-ga | - | - | - | unavailable: sksearch._genetic")
+
+
+def test_evaluations_to_match_random_search():
+    from benchmarks.report import evaluations_to_match
+
+    def run(strategy, curve, status="ok"):
+        return {"task": "t", "seed": 0, "strategy": strategy, "status": status, "n_iter": 4,
+                "best_score": max(curve), "curve": curve}
+
+    runs = [run("sklearn-random", [0.1, 0.5, 0.5, 0.7]), run("fast", [0.2, 0.8, 0.9, 0.9]),
+            run("slow", [0.1, 0.2, 0.3, 0.4]), run("exact", [0.7, 0.7, 0.7, 0.7])]
+    assert evaluations_to_match(runs) == {"sklearn-random": [4], "fast": [2], "slow": [None],
+                                          "exact": [1]}
