@@ -1,10 +1,16 @@
 """Shared fixtures: every search class of the package, built the same way."""
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
 from sksearch._engine import BaseOptimizerSearch
 from sksearch.optimizers import RandomSampler
+
+
+# Tests fit thousands of tiny models: one BLAS thread each avoids the threads
+# spinning against each other (and against joblib's workers) on two cores.
+_BLAS_LIMIT = threadpool_limits(limits=1)
 
 
 class RandomSearch(BaseOptimizerSearch):

@@ -16,7 +16,8 @@ def test_there_are_examples():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs_in_fast_mode(path, tmp_path):
-    env = {**os.environ, "SKSEARCH_EXAMPLE_FAST": "1", "MPLBACKEND": "Agg"}
+    env = {**os.environ, "SKSEARCH_EXAMPLE_FAST": "1", "MPLBACKEND": "Agg",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -58,7 +58,8 @@ SCRIPT = textwrap.dedent(
 def run(tmp_path, name, checkpoint, result, fit_log, delay, wait=True):
     script = tmp_path / "search.py"
     script.write_text(SCRIPT.format(tests=str(Path(__file__).parent)))
-    env = {**os.environ, "FIT_LOG": str(fit_log), "FIT_DELAY": str(delay)}
+    env = {**os.environ, "FIT_LOG": str(fit_log), "FIT_DELAY": str(delay),
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, str(script), name, str(checkpoint), str(result)],
                             env=env)
     if wait:
