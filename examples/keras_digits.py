@@ -8,7 +8,7 @@ its best settings and the held-out accuracy of its refit network.
 
 Run::
 
-    python examples/keras_digits.py          # about three minutes on 2 cores
+    python examples/keras_digits.py          # about two minutes on 2 cores
     python examples/keras_digits.py --fast   # under a minute (or SKSEARCH_EXAMPLE_FAST=1)
 """
 
@@ -50,7 +50,7 @@ def cnn(input_shape, n_classes, filters=8, kernel_size=3, dropout=0.2, units=32)
 
 
 def main(fast=False):
-    n_iter, epochs, n_train = (3, 3, 600) if fast else (10, 15, None)
+    n_iter, epochs, cv, n_train = (3, 3, 2, 500) if fast else (8, 10, 3, None)
     X, y = load_digits(return_X_y=True)
     images = (X / 16).reshape(-1, 8, 8, 1).astype("float32")
     X_train, X_test, y_train, y_test = train_test_split(
@@ -58,12 +58,12 @@ def main(fast=False):
     )
     X_train, y_train = X_train[:n_train], y_train[:n_train]
     print(f"{len(X_train)} training images, {len(X_test)} held out; "
-          f"{n_iter} candidates of {epochs} epochs per search\n")
+          f"{n_iter} candidates of {epochs} epochs, {cv}-fold, per search\n")
 
     net = KerasClassifier(cnn, epochs=epochs, batch_size=32, random_state=0)
     for Search in (PSOSearchCV, GeneticSearchCV, BayesSearchCV):
         search = Search(
-            net, PARAM_DISTRIBUTIONS, n_iter=n_iter, cv=3, n_jobs=2, random_state=0
+            net, PARAM_DISTRIBUTIONS, n_iter=n_iter, cv=cv, n_jobs=2, random_state=0
         )
         start = time.perf_counter()
         search.fit(X_train, y_train)
