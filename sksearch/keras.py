@@ -223,19 +223,15 @@ class _KerasEstimator(BaseEstimator):
     def _build_arguments(self, params, facts):
         """What the build function names: data facts and parameter values."""
         given = self._given_hyperparameters()
-        signature = _signature(self.model)
-        if _takes_any_keyword(self.model):
-            kwargs = dict(given)
-        else:
-            kwargs = {}
-            unknown = [
-                name
-                for name in given
-                if name not in signature and name != _OPTIMIZER_PARAMETER
-            ]
-            if unknown:
-                raise ValueError(self._unknown_message(unknown))
-        for name, parameter in signature.items():
+        unknown = [
+            name
+            for name in given
+            if name != _OPTIMIZER_PARAMETER and not self._takes(name)
+        ]
+        if unknown:
+            raise ValueError(self._unknown_message(unknown))
+        kwargs = dict(given) if _takes_any_keyword(self.model) else {}
+        for name, parameter in _signature(self.model).items():
             if name in facts:
                 kwargs[name] = facts[name]
             elif params[name] is None and parameter.default is inspect.Parameter.empty:

@@ -159,6 +159,18 @@ def test_missing_hyperparameter_is_named(digits):
     assert clf.set_params(units=4).fit(X, y).model_.layers[0].units == 4
 
 
+def test_build_function_taking_any_keyword(digits):
+    X, y, _, _ = digits
+
+    def flexible(n_features_in, n_classes, **options):
+        return dense_net(n_features_in, n_classes, **options)
+
+    clf = KerasClassifier(flexible, units=4, epochs=1).set_params(activation="tanh")
+    assert clf.get_params()["activation"] == "tanh"
+    dense = clf.fit(X, y).model_.layers[0]
+    assert (dense.units, dense.activation.__name__) == (4, "tanh")
+
+
 def test_build_function_must_return_a_model(digits):
     X, y, _, _ = digits
     with pytest.raises(TypeError, match="must return a keras.Model, got list"):
