@@ -352,14 +352,26 @@ class Space:
         raise ValueError(f"method must be 'random' or 'lhs', got {method!r}")
 
     def check_names(self, estimator):
-        """Raise a ValueError naming any parameter that ``estimator`` lacks."""
-        valid = estimator.get_params(deep=True)
-        for name in self.names:
-            if name not in valid:
-                raise ValueError(
-                    f"Invalid parameter {name!r} in param_distributions for estimator "
-                    f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
-                )
+        """Raise a ValueError naming any parameter that ``estimator`` lacks.
+
+        A name is valid if the estimator has it, or gets it once a choice of
+        the same subspace is set: ``{"clf": [SVC()], "clf__C": ...}`` swaps a
+        Pipeline step and tunes the new step's parameter.
+        """
+        base = set(estimator.get_params(deep=True))
+        for sub in self.subspaces:
+            valid = set(base)
+            for name, dim in sub.items():
+                if not isinstance(dim, Categorical) or name not in base:
+                    continue
+                for choice in dim.choices:
+                    valid |= _names_with(estimator, name, choice)
+            for name in sub:
+                if name not in valid:
+                    raise ValueError(
+                        f"Invalid parameter {name!r} in param_distributions for estimator "
+                        f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
+                    )
 
     def _subspace_of(self, params):
         for s, sub in enumerate(self.subspaces):
@@ -368,6 +380,18 @@ class Space:
             ):
                 return s
         raise ValueError(f"{params!r} lies in none of the subspaces of {self!r}")
+
+
+def _names_with(estimator, name, value):
+    """Parameter names of ``estimator`` once ``name`` is set to ``value``."""
+    if not hasattr(value, "get_params") and not callable(value):
+        return set()
+    from sklearn.base import clone
+
+    try:
+        return set(clone(estimator).set_params(**{name: value}).get_params(deep=True))
+    except Exception:  # a choice the estimator refuses is reported when it is fitted
+        return set()
 
 
 def to_dimension(name, value):

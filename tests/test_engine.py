@@ -449,3 +449,17 @@ def test_unwritable_checkpoint_is_refused_before_any_fit(make_search, tmp_path):
     with pytest.raises(ValueError, match="cannot be written"):
         search.fit(X_IRIS, Y_IRIS)
     assert CountingClassifier.n_fits == 0
+
+
+def test_union_that_swaps_a_pipeline_step(make_search):
+    from sklearn.tree import DecisionTreeClassifier
+
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression(max_iter=500))])
+    space = [{"clf": [LogisticRegression(max_iter=500)], "clf__C": Real(1e-2, 1e2, log=True)},
+             {"clf": [DecisionTreeClassifier(random_state=0)], "clf__max_depth": Integer(1, 8)}]
+    search = make_search(pipe, space, n_iter=10, cv=3, random_state=0).fit(X_IRIS, Y_IRIS)
+    kinds = {type(p["clf"]).__name__ for p in search.cv_results_["params"]}
+    assert kinds == {"LogisticRegression", "DecisionTreeClassifier"}
+    for params in search.cv_results_["params"]:
+        expected = "clf__C" if isinstance(params["clf"], LogisticRegression) else "clf__max_depth"
+        assert set(params) == {"clf", expected}

@@ -187,3 +187,17 @@ def test_objects_with_only_rvs_are_refused():
 
     with pytest.raises(TypeError, match=r"\['alpha'\] has only an rvs method"):
         Space({"alpha": Custom()})
+
+
+def test_check_names_knows_the_parameters_of_a_swapped_step():
+    from sklearn.ensemble import RandomForestClassifier
+
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", SVC())])
+    space = Space([{"clf": [SVC()], "clf__C": Real(0.1, 1.0)},
+                   {"clf": [RandomForestClassifier()], "clf__max_depth": Integer(2, 9)}])
+    space.check_names(pipe)
+    with pytest.raises(ValueError, match="'clf__max_depth'"):
+        Space({"clf__max_depth": Integer(2, 9)}).check_names(pipe)
+    with pytest.raises(ValueError, match="'clf__max_depth'"):  # only where RF is chosen
+        Space([{"clf": [SVC()], "clf__max_depth": Integer(2, 9)},
+               {"clf": [RandomForestClassifier()]}]).check_names(pipe)
