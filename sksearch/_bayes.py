@@ -119,7 +119,7 @@ class BayesSearchCV(BaseOptimizerSearch):
     >>> from scipy.stats import loguniform
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.svm import SVC
-    >>> from sksearch._bayes import BayesSearchCV
+    >>> from sksearch import BayesSearchCV
     >>> X, y = load_iris(return_X_y=True)
     >>> search = BayesSearchCV(SVC(), {"C": loguniform(1e-2, 1e3),
     ...                                "gamma": loguniform(1e-4, 1e1)},

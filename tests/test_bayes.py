@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from sksearch._bayes import BayesSearchCV
+from sksearch import BayesSearchCV
 from sksearch._testing import FunctionEstimator, make_function
 from sksearch.optimizers._acquisition import Acquisition, expected_improvement, log_h
 from sksearch.optimizers._bayes import BayesianOptimizer

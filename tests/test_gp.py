@@ -2,11 +2,13 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 from scipy.optimize import approx_fprime
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
 from sksearch.optimizers._gp import GaussianProcess, _negative_log_likelihood, _squared_differences
+from sksearch.optimizers._warping import yeo_johnson
 
 LENGTH_SCALE = np.array([0.3, 0.5, 2.0])
 SIGNAL_VARIANCE, NOISE = 1.3, 0.01
@@ -85,7 +87,9 @@ def test_fit_finds_the_relevant_input_and_the_noise():
     X = rng.random((60, 2))
     y = np.sin(6 * X[:, 0]) + 0.05 * rng.standard_normal(60)
     gp = GaussianProcess(random_state=0).fit(X, y)
-    assert gp.length_scale_[1] > 10 * gp.length_scale_[0]
+    # the length scales' prior keeps the irrelevant one near the cube's size
+    assert gp.length_scale_[1] > 5 * gp.length_scale_[0]
+    assert gp.length_scale_[1] > 1.0
     noise_std = np.sqrt(gp.noise_) * y.std()
     assert 0.025 < noise_std < 0.1
     start = np.log(np.r_[0.5, 0.5, 1.0, 1e-3])
@@ -111,3 +115,23 @@ def test_conditioning_on_the_mean_keeps_the_mean_and_removes_the_uncertainty():
     assert new_std[0] < np.sqrt(NOISE) * y.std() < gp.predict(x, return_std=True)[1][0]
     # the original model is untouched
     assert len(gp.X_train_) == len(X)
+
+
+def test_repeated_rows_do_not_break_the_factorization():
+    X, y = _data()
+    gp = GaussianProcess(random_state=0).fit(np.vstack([X, X[:3]]), np.r_[y, y[:3]])
+    twice = gp.condition_on(X[:2], gp.predict(X[:2]))
+    assert np.all(np.isfinite(twice.predict(X, return_std=True)[1]))
+
+
+def test_yeo_johnson_keeps_the_order_and_its_jacobian_is_exact():
+    y = -np.logspace(-2, 3, 30) + np.random.default_rng(0).normal(0, 1e-3, 30)
+    warped, log_jacobian, exponent = yeo_johnson(y)
+    np.testing.assert_array_equal(np.argsort(warped), np.argsort(y))
+    assert exponent > 1  # a long lower tail is pulled in
+    np.testing.assert_array_equal(yeo_johnson(y, exponent)[0], warped)
+    # d warped / d y = psi'(u) / std(y), psi' by central differences
+    u, step = (y - y.mean()) / y.std(), 1e-6
+    psi = lambda v: stats.yeojohnson(v, exponent)  # noqa: E731
+    slope = (psi(u + step) - psi(u - step)) / (2 * step)
+    assert log_jacobian == pytest.approx(np.sum(np.log(slope / y.std())), rel=1e-6)

@@ -5,10 +5,11 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .._cube import REAL
+from .._cube import CATEGORICAL
 from ._acquisition import Acquisition, maximize
 from ._gp import GaussianProcess
 from ._model_based import ModelBasedOptimizer
+from ._warping import yeo_johnson
 
 # Points of the global sample that maximizes the acquisition: uniform ones,
 # and Gaussian steps around the best points seen (each a fraction of the cube).
@@ -16,6 +17,8 @@ N_RANDOM_CANDIDATES = 1000
 N_LOCAL_CANDIDATES = 500
 LOCAL_STEPS = (0.01, 0.05, 0.2)
 N_ANCHORS = 5
+# Fits between two choices of warping or none (see _fit_surrogate).
+SELECT_EVERY = 5
 
 
 class BayesianOptimizer(ModelBasedOptimizer):
@@ -30,6 +33,10 @@ class BayesianOptimizer(ModelBasedOptimizer):
     surrogate is told that point with its predicted mean as value (the
     kriging believer of Ginsbourger et al., 2010): the mean does not move,
     but the uncertainty there collapses, so the next point goes elsewhere.
+
+    Scores are modelled as they are or after a Yeo-Johnson power transform
+    (monotone: the best stays the best), whichever the marginal likelihood
+    prefers: a transform helps much when scores span decades.
 
     The surrogate only sees snapped points (:meth:`CubeLayout.snap`): an
     integer sits at the centre of its bin, a categorical is one-hot and
@@ -72,7 +79,10 @@ class BayesianOptimizer(ModelBasedOptimizer):
         super().__init__(layout, n_initial_points=n_initial_points, batch_size=batch_size,
                          random_state=random_state)
         self.acquisition = Acquisition(acquisition, xi=xi, kappa=kappa)
-        self.gp = GaussianProcess(random_state=self.rng)
+        self._raw_gp = GaussianProcess(random_state=self.rng)
+        self._warped_gp = GaussianProcess(random_state=self.rng)
+        self._exponent = None  # of the warping in use; None: no warping
+        self._n_fits = 0
 
     def _propose(self):
         # the matrices are small: BLAS threads only add synchronization
@@ -80,8 +90,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
             return self._kriging_believer_batch()
 
     def _kriging_believer_batch(self):
-        self.gp.fit(self.X_, self.y_)
-        gp, best = self.gp, self.y_.max()
+        gp, y = self._fit_surrogate()
+        best = y.max()
         exclude = set(self._known)
         batch = []
         for _ in range(self.batch_size):
@@ -104,6 +114,39 @@ class BayesianOptimizer(ModelBasedOptimizer):
                 gp = gp.condition_on(point[None], gp.predict(point[None]))
         return np.array(batch)
 
+    def _fit_surrogate(self):
+        """The Gaussian process of the scores or of their warped values, and those values.
+
+        Every ``SELECT_EVERY`` fits, both are fitted and the one under which
+        the scores are more likely is kept: marginal likelihood of the scores
+        themselves (the warping's Jacobian included), less one for the
+        warping's fitted exponent (Akaike's penalty). In between, only the
+        one kept is refitted (with the same exponent).
+        """
+        y, n = self.y_, len(self.y_)
+        select = self._n_fits % SELECT_EVERY == 0
+        self._n_fits += 1
+        if y.std() == 0:
+            return self._raw_gp.fit(self.X_, y), y
+        if not select:
+            if self._exponent is None:
+                return self._raw_gp.fit(self.X_, y), y
+            warped = yeo_johnson(y, self._exponent)[0]
+            return self._warped_gp.fit(self.X_, warped), warped
+        self._raw_gp.fit(self.X_, y)
+        raw = self._raw_gp.log_marginal_likelihood_value_ - n * np.log(y.std())
+        warped, log_jacobian, exponent = yeo_johnson(y)
+        self._exponent = None
+        if not np.all(np.isfinite(warped)) or warped.std() == 0:
+            return self._raw_gp, y
+        self._warped_gp.fit(self.X_, warped)
+        evidence = (self._warped_gp.log_marginal_likelihood_value_
+                    - n * np.log(warped.std()) + log_jacobian - 1.0)
+        if evidence <= raw:
+            return self._raw_gp, y
+        self._exponent = exponent
+        return self._warped_gp, warped
+
     def _candidates(self):
         """The global sample: every point of a small finite space, else uniform
         points and Gaussian steps around the best points told."""
@@ -113,10 +156,15 @@ class BayesianOptimizer(ModelBasedOptimizer):
         anchors = self.X_[np.argsort(-self.y_, kind="stable")[:N_ANCHORS]]
         local = anchors[self.rng.integers(len(anchors), size=N_LOCAL_CANDIDATES)]
         steps = self.rng.choice(LOCAL_STEPS, size=(N_LOCAL_CANDIDATES, 1))
-        local = local + steps * self.rng.standard_normal(local.shape) * layout.continuous
-        # a discrete parameter is redrawn with probability 1 / (number of parameters)
+        # reals and integers (ordered) take Gaussian steps; an integer moves by
+        # at least one value half of the time
+        ordered = layout.continuous | (layout.levels > 0)
+        one_value = np.where(layout.levels > 0, 0.5 / np.maximum(layout.levels, 1), 0.0)
+        scale = np.maximum(steps, one_value)
+        local = local + scale * self.rng.standard_normal(local.shape) * ordered
+        # a categorical parameter is redrawn with probability 1 / (number of parameters)
         for g in layout.groups:
-            if g.kind != REAL:
+            if g.kind == CATEGORICAL:
                 redraw = self.rng.random(N_LOCAL_CANDIDATES) < 1.0 / len(layout.groups)
                 local[redraw, g.columns] = self.rng.random((redraw.sum(), g.stop - g.start))
         return np.vstack([layout.random(N_RANDOM_CANDIDATES, self.rng), np.clip(local, 0, 1)])

@@ -5,8 +5,9 @@ One kernel, chosen for what hyperparameter scores look like: Matérn 5/2
 length scale per cube column (automatic relevance determination), a signal
 variance and a noise variance. The targets are standardized; the kernel's
 hyperparameters maximize the log marginal likelihood (Rasmussen & Williams,
-2006, eq. 5.8) with its analytic gradient (eq. 5.9) and L-BFGS-B, started
-from the previous fit and from a few random points.
+2006, eq. 5.8) plus a weak prior on the length scales, with the analytic
+gradient (eq. 5.9) and L-BFGS-B, started from the previous fit and, every few
+fits, from the best of many random hyperparameters.
 """
 
 import numpy as np
@@ -17,7 +18,11 @@ SQRT5 = np.sqrt(5.0)
 # Bounds of the hyperparameters, for inputs in [0, 1] and standardized targets.
 LENGTH_SCALE_BOUNDS = (1e-2, 1e2)
 SIGNAL_VARIANCE_BOUNDS = (5e-2, 2e1)
-NOISE_BOUNDS = (1e-6, 1.0)
+# The noise floor is low so that a deterministic score is interpolated to the
+# precision an optimum needs; noisy scores (cross-validation) raise it by likelihood.
+NOISE_BOUNDS = (1e-9, 1.0)
+# Random hyperparameters screened for the restarts of the likelihood maximization.
+N_SCREENED = 20
 # Added to the diagonal so that the Cholesky factor exists for duplicate rows.
 _JITTER = 1e-10
 
@@ -37,6 +42,10 @@ class GaussianProcess:
     n_restarts : int, default=2
         Random starting points of the likelihood maximization, besides the
         previous fit's hyperparameters (or a default guess on the first fit).
+    restart_every : int, default=5
+        The random starts are tried on the first fit and every
+        ``restart_every`` fits; the other fits only polish the previous
+        hyperparameters, which change little when a few points are added.
     max_iter : int, default=100
         L-BFGS-B iterations per start.
     random_state : int, numpy.random.Generator or None, default=None
@@ -61,15 +70,17 @@ class GaussianProcess:
     True
     """
 
-    def __init__(self, *, n_restarts=2, max_iter=100, random_state=None):
+    def __init__(self, *, n_restarts=2, restart_every=5, max_iter=100, random_state=None):
         self.n_restarts = n_restarts
+        self.restart_every = restart_every
+        self._n_fits = 0
         self.max_iter = max_iter
         self.rng = np.random.default_rng(random_state)
         self.theta_ = None
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, optimize=True):
-        """Standardize ``y``, fit the hyperparameters (if ``optimize``) and condition on ``(X, y)``."""
+        """Standardize ``y``, fit the hyperparameters (if ``optimize``), condition on the data."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         y = np.asarray(y, dtype=float).ravel()
         self.y_mean_ = y.mean()
@@ -101,8 +112,16 @@ class GaussianProcess:
 
     def _condition(self):
         K = self._covariance(self.X_train_, self.X_train_, self.theta_)
-        K[np.diag_indices_from(K)] += np.exp(self.theta_[-1]) + _JITTER
-        self._L = cholesky(K, lower=True)
+        K[np.diag_indices_from(K)] += np.exp(self.theta_[-1])
+        jitter = _JITTER
+        while True:  # nearly equal rows: more jitter until the factor exists
+            try:
+                self._L = cholesky(K + jitter * np.eye(len(K)), lower=True)
+                break
+            except np.linalg.LinAlgError:
+                if jitter > 1e-3:
+                    raise
+                jitter *= 100.0
         self._alpha = cho_solve((self._L, True), self._z)
 
     def _maximize_likelihood(self, X, z):
@@ -110,16 +129,24 @@ class GaussianProcess:
         bounds = np.log([LENGTH_SCALE_BOUNDS] * X.shape[1]
                         + [SIGNAL_VARIANCE_BOUNDS, NOISE_BOUNDS])
         starts = [np.clip(self.theta_, bounds[:, 0], bounds[:, 1])]
-        for _ in range(self.n_restarts):
-            starts.append(np.log(np.r_[
-                np.exp(self.rng.uniform(np.log(0.05), np.log(2.0), X.shape[1])),
-                self.rng.uniform(0.5, 2.0),
-                np.exp(self.rng.uniform(np.log(1e-5), np.log(1e-1))),
-            ]))
+        restart = self._n_fits % self.restart_every == 0
+        self._n_fits += 1
+        if restart and self.n_restarts > 0:
+            # screen many random hyperparameters by their likelihood alone (no
+            # gradient: cheap) and start L-BFGS-B from the best few
+            n_dims = X.shape[1]
+            screened = np.column_stack([
+                self.rng.uniform(np.log(0.05), np.log(2.0), (N_SCREENED, n_dims)),
+                np.log(self.rng.uniform(0.5, 2.0, N_SCREENED)),
+                self.rng.uniform(np.log(1e-6), np.log(1e-1), N_SCREENED),
+            ])
+            values = [_negative_log_likelihood(t, sq_diff, z, gradient=False)
+                      + _length_scale_prior(t)[0] for t in screened]
+            starts.extend(screened[np.argsort(values, kind="stable")[: self.n_restarts]])
         best, best_value = starts[0], np.inf
         for theta in starts:
             try:
-                result = minimize(_negative_log_likelihood, theta, args=(sq_diff, z), jac=True,
+                result = minimize(_negative_log_posterior, theta, args=(sq_diff, z), jac=True,
                                   method="L-BFGS-B", bounds=bounds,
                                   options={"maxiter": self.max_iter})
             except np.linalg.LinAlgError:
@@ -159,21 +186,24 @@ class GaussianProcess:
         if not return_grad:
             return mean, std
         # dk has shape (m, n, d): d k(x_i, X_a) / d x_ij
-        w = cho_solve((self._L, True), k.T).T  # K^-1 k for each row, (m, n)
+        w = solve_triangular(self._L, v, lower=True, trans="T").T  # K^-1 k per row, (m, n)
         dmean = np.einsum("mnd,n->md", dk, self._alpha) * self.y_std_
         dvar = -2.0 * np.einsum("mnd,mn->md", dk, w)
         dstd = dvar / (2.0 * np.sqrt(var))[:, None] * self.y_std_
         return mean, std, dmean, dstd
 
     def _cross_covariance(self, X, return_grad):
-        scale = self.length_scale_
+        scale, s2 = self.length_scale_, self.signal_variance_
+        if not return_grad:
+            # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b: matrix products for many rows
+            A, B = X / scale, self.X_train_ / scale
+            r2 = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1) - 2.0 * A @ B.T
+            r = np.sqrt(np.maximum(r2, 0.0))
+            return s2 * (1.0 + SQRT5 * r + 5.0 / 3.0 * r2.clip(0.0)) * np.exp(-SQRT5 * r), None
         diff = (X[:, None, :] - self.X_train_[None, :, :]) / scale
         r = np.sqrt(np.einsum("mnd,mnd->mn", diff, diff))
         decay = np.exp(-SQRT5 * r)
-        s2 = self.signal_variance_
         k = s2 * (1.0 + SQRT5 * r + 5.0 / 3.0 * r**2) * decay
-        if not return_grad:
-            return k, None
         # d k / d x_j = -s2 * 5/3 (1 + sqrt5 r) exp(-sqrt5 r) (x_j - x'_j) / l_j^2
         factor = -s2 * 5.0 / 3.0 * (1.0 + SQRT5 * r) * decay
         return k, factor[:, :, None] * diff / scale
@@ -200,8 +230,11 @@ def _squared_differences(X):
     return (diff * diff).reshape(-1, X.shape[1])
 
 
-def _negative_log_likelihood(theta, sq_diff, z):
-    """Negative log marginal likelihood and its gradient in ``theta`` (R&W eqs. 5.8, 5.9)."""
+def _negative_log_likelihood(theta, sq_diff, z, gradient=True):
+    """Negative log marginal likelihood and its gradient in ``theta`` (R&W eqs. 5.8, 5.9).
+
+    With ``gradient=False``, the value only.
+    """
     n = len(z)
     inv_l2 = np.exp(-2.0 * theta[:-2])
     s2, noise = np.exp(theta[-2]), np.exp(theta[-1])
@@ -213,9 +246,11 @@ def _negative_log_likelihood(theta, sq_diff, z):
     try:
         L = cholesky(K, lower=True)
     except np.linalg.LinAlgError:
-        return np.inf, np.zeros_like(theta)
+        return (np.inf, np.zeros_like(theta)) if gradient else np.inf
     alpha = cho_solve((L, True), z)
     value = 0.5 * z @ alpha + np.log(np.diag(L)).sum() + 0.5 * n * np.log(2 * np.pi)
+    if not gradient:
+        return value
     # d(-log p)/d theta = -0.5 tr((alpha alpha^T - K^-1) dK/d theta)
     W = np.outer(alpha, alpha) - cho_solve((L, True), np.eye(n))
     # d K / d log l_j = s2 * 5/3 (1 + sqrt5 r) exp(-sqrt5 r) (x_j - x'_j)^2 / l_j^2
@@ -225,3 +260,28 @@ def _negative_log_likelihood(theta, sq_diff, z):
     grad[-2] = -0.5 * np.sum(W * K_f)
     grad[-1] = -0.5 * noise * np.trace(W)
     return value, grad
+
+
+
+def _negative_log_posterior(theta, sq_diff, z):
+    """Negative log likelihood plus the length scales' negative log prior, and its gradient."""
+    value, grad = _negative_log_likelihood(theta, sq_diff, z)
+    prior, prior_grad = _length_scale_prior(theta)
+    return value + prior, grad + prior_grad
+
+
+def _length_scale_prior(theta):
+    """Negative log prior of the length scales and its gradient in ``theta``.
+
+    Each length scale ``l`` has a Gamma(3, 6) prior (mode 1/3 of the cube;
+    BoTorch's ``SingleTaskGP`` default up to version 0.11): weak inside the
+    cube, it stops a length scale from growing far beyond it on little data,
+    which would make the model sure that a parameter does not matter. In
+    ``log l`` the negative log density is ``6 l - 3 log l`` (Jacobian
+    included) up to a constant.
+    """
+    log_l = theta[:-2]
+    length_scale = np.exp(log_l)
+    grad = np.zeros_like(theta)
+    grad[:-2] = 6.0 * length_scale - 3.0
+    return np.sum(6.0 * length_scale - 3.0 * log_l), grad
