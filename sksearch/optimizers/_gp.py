@@ -23,6 +23,10 @@ SIGNAL_VARIANCE_BOUNDS = (5e-2, 2e1)
 NOISE_BOUNDS = (1e-9, 1.0)
 # Random hyperparameters screened for the restarts of the likelihood maximization.
 N_SCREENED = 20
+# Relative decrease of the objective below which L-BFGS-B stops: 1e-4 nats on
+# a likelihood of ~100 nats changes no prediction; tighter ends in failed line
+# searches on a nearly flat likelihood (many wasted evaluations).
+LIKELIHOOD_FTOL = 1e-6
 # Added to the diagonal so that the Cholesky factor exists for duplicate rows.
 _JITTER = 1e-10
 
@@ -148,7 +152,7 @@ class GaussianProcess:
             try:
                 result = minimize(_negative_log_posterior, theta, args=(sq_diff, z), jac=True,
                                   method="L-BFGS-B", bounds=bounds,
-                                  options={"maxiter": self.max_iter})
+                                  options={"maxiter": self.max_iter, "ftol": LIKELIHOOD_FTOL})
             except np.linalg.LinAlgError:
                 continue
             if np.isfinite(result.fun) and result.fun < best_value:
