@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import platform
+import subprocess
 import sys
 from collections import defaultdict
 from importlib import metadata
@@ -46,7 +47,21 @@ def environment():
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "versions": versions,
+        **_git_state(),
     }
+
+
+def _git_state():
+    """The commit of sksearch the run used, and its files changed since that commit."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "sksearch"], cwd=root,
+                                 capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    return {"commit": commit, "uncommitted": [line[3:] for line in changed.splitlines()]}
 
 
 def write_report(records, out, meta):
@@ -137,8 +152,13 @@ def _load(meta, when):
 
 def machine_markdown(env):
     versions = ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v)
-    return (f"Machine: {env['nproc']} CPUs ({env['cpu']}), {env['ram_gb']} GB RAM, "
+    text = (f"Machine: {env['nproc']} CPUs ({env['cpu']}), {env['ram_gb']} GB RAM, "
             f"Python {env['python']}, {env['platform']}.  \nVersions: {versions}.")
+    if env.get("commit"):
+        text += f"  \nsksearch at commit {env['commit']}"
+        changed = env.get("uncommitted")
+        text += f", with uncommitted changes to {', '.join(changed)}." if changed else "."
+    return text
 
 
 def score_table(runs, strategies, kind, field, fmt):
