@@ -5,7 +5,6 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .._cube import CATEGORICAL
 from ._acquisition import Acquisition, maximize
 from ._gp import GaussianProcess
 from ._model_based import ModelBasedOptimizer
@@ -149,7 +148,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
 
     def _candidates(self):
         """The global sample: every point of a small finite space, else uniform
-        points and Gaussian steps around the best points told."""
+        points and moves from the best points told."""
         layout = self.layout
         if layout.size <= N_RANDOM_CANDIDATES + N_LOCAL_CANDIDATES:
             return layout.enumerate()
@@ -162,11 +161,12 @@ class BayesianOptimizer(ModelBasedOptimizer):
         one_value = np.where(layout.levels > 0, 0.5 / np.maximum(layout.levels, 1), 0.0)
         scale = np.maximum(steps, one_value)
         local = local + scale * self.rng.standard_normal(local.shape) * ordered
-        # a categorical parameter is redrawn with probability 1 / (number of parameters)
+        # and each parameter is redrawn uniformly with probability 1 / (number of
+        # parameters): a categorical one moves, and a real one may jump to
+        # another basin of a multimodal score
         for g in layout.groups:
-            if g.kind == CATEGORICAL:
-                redraw = self.rng.random(N_LOCAL_CANDIDATES) < 1.0 / len(layout.groups)
-                local[redraw, g.columns] = self.rng.random((redraw.sum(), g.stop - g.start))
+            redraw = self.rng.random(N_LOCAL_CANDIDATES) < 1.0 / len(layout.groups)
+            local[redraw, g.columns] = self.rng.random((redraw.sum(), g.stop - g.start))
         return np.vstack([layout.random(N_RANDOM_CANDIDATES, self.rng), np.clip(local, 0, 1)])
 
 
