@@ -73,7 +73,8 @@ class BayesSearchCV(BaseOptimizerSearch):
 
     xi : float, default=0.0
         Improvement over the best score that ``"ei"`` and ``"pi"`` demand, in
-        units of the score; larger values explore more.
+        units of the score as modelled (the scores may be warped by a power
+        transform when that fits them better); larger values explore more.
 
     kappa : float, default=1.96
         Weight of the uncertainty in ``"ucb"``; larger values explore more.

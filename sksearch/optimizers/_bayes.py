@@ -11,7 +11,8 @@ from ._model_based import ModelBasedOptimizer
 from ._warping import yeo_johnson
 
 # Points of the global sample that maximizes the acquisition: uniform ones,
-# and Gaussian steps around the best points seen (each a fraction of the cube).
+# and moves from the N_ANCHORS best points seen (Gaussian steps of these
+# fractions of the cube, and uniform redraws of single parameters).
 N_RANDOM_CANDIDATES = 1000
 N_LOCAL_CANDIDATES = 500
 LOCAL_STEPS = (0.01, 0.05, 0.2)
@@ -27,8 +28,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
     ``n_initial_points``. Every later one fits a
     :class:`~sksearch.optimizers._gp.GaussianProcess` to the points told so
     far and returns ``batch_size`` points, each the maximizer of the
-    acquisition among a global sample (uniform points and small steps around
-    the best points) polished with L-BFGS-B. After each point of a batch the
+    acquisition among a global sample (uniform points and moves from the
+    best points) polished with L-BFGS-B. After each point of a batch the
     surrogate is told that point with its predicted mean as value (the
     kriging believer of Ginsbourger et al., 2010): the mean does not move,
     but the uncertainty there collapses, so the next point goes elsewhere.
@@ -54,7 +55,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
     acquisition : {"ei", "pi", "ucb"}, default="ei"
         See :class:`~sksearch.optimizers._acquisition.Acquisition`.
     xi : float, default=0.0
-        Improvement demanded by ``"ei"`` and ``"pi"``, in units of the score.
+        Improvement demanded by ``"ei"`` and ``"pi"``, in units of the score
+        as modelled (after the warping, when one is used).
     kappa : float, default=1.96
         Exploration weight of ``"ucb"``.
     random_state : int, numpy.random.Generator or None, default=None
