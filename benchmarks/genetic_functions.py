@@ -11,9 +11,10 @@ median regret below 0.9 times the better of the other two, on every function
 and budget. Last, the algorithm's own time (``ask`` + ``tell``) per candidate
 over searches of 200 candidates.
 
-Evaluations are counted as the search engine counts them: a candidate
-already evaluated is answered from memory and costs nothing, and the batch
-that crosses the budget is cut.
+Evaluations are counted as the search engine counts them
+(:func:`sksearch._testing.minimize`): a candidate already evaluated is
+answered from memory and costs nothing, and the batch that crosses the
+budget is cut.
 
 Run from the repository root::
 
@@ -28,31 +29,13 @@ import time
 import numpy as np
 
 from benchmarks.nevergrad_search import NevergradOptimizer
-from sksearch._testing import FUNCTIONS, make_function
+from sksearch._testing import FUNCTIONS, make_function, minimize
 from sksearch.optimizers._genetic import GeneticAlgorithm
 from sksearch.optimizers._random import RandomSampler
 
 TARGET = 0.9  # median regret of the genetic algorithm / that of the better baseline
-# make_function(name, s) draws its shift from default_rng([s, index]), the very
-# stream of default_rng(s) for "sphere" (index 0): optimizers get other seeds.
+# Optimizers get seeds apart from the instances' (as in tests/test_genetic.py).
 OPTIMIZER_SEED_OFFSET = 10_000
-
-
-def best_value(optimizer, f, budget):
-    """Smallest value of ``f`` that ``optimizer`` finds in ``budget`` distinct evaluations."""
-    memory = {}
-    while True:
-        X = optimizer.ask()
-        scores = []
-        for row, key in zip(X, f.layout.keys(X)):
-            if key not in memory:
-                if len(memory) == budget:
-                    return min(memory.values())
-                memory[key] = f.on_cube(row[None])[0]
-            scores.append(-memory[key])
-        if len(memory) == budget:
-            return min(memory.values())
-        optimizer.tell(X, np.array(scores))
 
 
 METHODS = {
@@ -74,7 +57,7 @@ def median_regrets(functions, budgets, seeds, methods):
                 for seed in seeds:
                     f = make_function(name, seed)
                     optimizer = METHODS[method](f.layout, OPTIMIZER_SEED_OFFSET + seed, budget)
-                    regrets.append(best_value(optimizer, f, budget) - f.f_min)
+                    regrets.append(minimize(optimizer, f, budget)[-1])
                 row[method] = float(np.median(regrets))
             table[name, budget] = row
     return table

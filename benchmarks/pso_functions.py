@@ -11,9 +11,9 @@ below 0.9 times the better of the two others, on every function and budget.
 It then times the swarm's own work (``ask`` + ``tell``) per candidate over a
 search of 200 candidates.
 
-The loop is the search engine's: a candidate already evaluated is answered
-from memory and does not count against the budget, and the batch that
-crosses the budget is cut.
+The loop is the search engine's (:func:`sksearch._testing.minimize`): a
+candidate already evaluated is answered from memory and does not count
+against the budget, and the batch that crosses the budget is cut.
 
 Run from the repository root::
 
@@ -27,34 +27,14 @@ import time
 
 import numpy as np
 
-from sksearch._engine import MAX_STALLED_BATCHES
-from sksearch._testing import FUNCTIONS, make_function
+from benchmarks.nevergrad_search import NevergradOptimizer
+from sksearch._testing import FUNCTIONS, make_function, minimize
 from sksearch.optimizers._pso import ParticleSwarm
 from sksearch.optimizers._random import RandomSampler
 
 TARGET = 0.9  # the swarm's median regret / the better baseline's
-# Optimizers are seeded apart from the functions: make_function(name, s)
-# draws its shift from default_rng([s, index]), which for "sphere" (index 0)
-# is the stream of default_rng(s) itself.
+# Optimizers get seeds apart from the instances'.
 OPTIMIZER_SEED_OFFSET = 10_000
-
-
-def minimize(optimizer, f, budget):
-    """Best value ``optimizer`` finds on ``f`` with ``budget`` distinct evaluations."""
-    values, stalled = {}, 0
-    while len(values) < budget and stalled < MAX_STALLED_BATCHES:
-        X = optimizer.ask()
-        y = np.empty(len(X))
-        n_before = len(values)
-        for i, key in enumerate(f.layout.keys(X)):
-            if key not in values:
-                if len(values) == budget:
-                    return min(values.values())
-                values[key] = f.on_cube(X[i : i + 1])[0]
-            y[i] = values[key]
-        stalled = stalled + 1 if len(values) == n_before else 0
-        optimizer.tell(X, -y)
-    return min(values.values())
 
 
 def particle_swarm(layout, seed, budget):
@@ -65,25 +45,11 @@ def random_search(layout, seed, budget):
     return RandomSampler(layout, batch_size=10, random_state=seed)
 
 
-class NevergradPSO:
-    """nevergrad's ``PSO`` on the unit cube, asked and told one point at a time."""
-
-    def __init__(self, layout, seed, budget):
-        import nevergrad as ng
-
-        cube = ng.p.Array(shape=(layout.n_dims,), lower=0.0, upper=1.0)
-        cube.random_state = np.random.RandomState(seed)
-        self._optimizer = ng.optimizers.PSO(parametrization=cube, budget=budget)
-
-    def ask(self):
-        self._candidate = self._optimizer.ask()
-        return np.clip(np.asarray(self._candidate.value, dtype=float), 0.0, 1.0)[None]
-
-    def tell(self, X, y):
-        self._optimizer.tell(self._candidate, -float(y[0]))  # nevergrad minimizes
+def nevergrad_pso(layout, seed, budget):
+    return NevergradOptimizer(layout, method="PSO", budget=budget, random_state=seed)
 
 
-METHODS = {"pso": particle_swarm, "random": random_search, "nevergrad-pso": NevergradPSO}
+METHODS = {"pso": particle_swarm, "random": random_search, "nevergrad-pso": nevergrad_pso}
 
 
 def median_regret(method, name, budget, seeds):
@@ -91,7 +57,7 @@ def median_regret(method, name, budget, seeds):
     for seed in seeds:
         f = make_function(name, seed)
         optimizer = METHODS[method](f.layout, OPTIMIZER_SEED_OFFSET + seed, budget)
-        regrets.append(minimize(optimizer, f, budget) - f.f_min)
+        regrets.append(minimize(optimizer, f, budget)[-1])
     return float(np.median(regrets))
 
 

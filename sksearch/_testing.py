@@ -20,6 +20,7 @@ True
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ._engine import MAX_STALLED_BATCHES
 from .space import Categorical, Integer, Real, Space
 
 FUNCTIONS = ("sphere", "branin", "rosenbrock", "styblinski_tang", "mixed", "log_scale")
@@ -77,6 +78,48 @@ def make_function(name, seed=0, dim=None):
     # draw the same numbers as the shift (default_rng([s, 0]) == default_rng(s)).
     rng = np.random.default_rng([0x5EED, FUNCTIONS.index(name), seed])
     return _BUILDERS[name](rng, dim)
+
+
+def minimize(optimizer, function, budget):
+    """Run ``optimizer`` on ``function`` as the search engine runs it; the regret curve.
+
+    The optimizer is told ``-function.on_cube(X)`` (optimizers maximize).
+    As in the engine, a candidate already evaluated (same ``layout.keys``)
+    is answered from its known value and costs nothing; the batch that
+    reaches ``budget`` is evaluated up to it and not told; and the run stops
+    after ``MAX_STALLED_BATCHES`` batches without a new candidate.
+
+    Returns
+    -------
+    regret : ndarray of shape (n_evaluated,)
+        ``regret[i]``: the best value among the first ``i + 1`` distinct
+        candidates minus ``function.f_min``. ``n_evaluated`` is ``budget``
+        unless the run stalled.
+
+    Examples
+    --------
+    >>> from sksearch._testing import make_function, minimize
+    >>> from sksearch.optimizers import RandomSampler
+    >>> f = make_function("sphere", seed=0)
+    >>> regret = minimize(RandomSampler(f.layout, random_state=0), f, budget=30)
+    >>> len(regret), bool(regret[-1] <= regret[0])
+    (30, True)
+    """
+    values, stalled = {}, 0  # key -> value, in the order evaluated
+    while len(values) < budget and stalled < MAX_STALLED_BATCHES:
+        X = np.atleast_2d(optimizer.ask())
+        keys = function.layout.keys(X)
+        new = {}  # first row of each new candidate
+        for i, key in enumerate(keys):
+            if key not in values and key not in new:
+                new[key] = i
+        new = dict(list(new.items())[: budget - len(values)])
+        stalled = 0 if new else stalled + 1
+        if new:
+            values.update(zip(new, function.on_cube(X[list(new.values())])))
+        if len(values) < budget:
+            optimizer.tell(X, -np.array([values[key] for key in keys]))
+    return np.minimum.accumulate(np.fromiter(values.values(), float)) - function.f_min
 
 
 def _reals(values):

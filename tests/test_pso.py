@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
 from sksearch._pso import PSOSearchCV
-from sksearch._testing import FunctionEstimator, make_function
+from sksearch._testing import FunctionEstimator, make_function, minimize
 from sksearch.optimizers import RandomSampler
 from sksearch.optimizers._pso import (
     _COLLAPSE_WIDTH,
@@ -21,39 +21,15 @@ SEEDS = range(10)
 
 
 def optimizer_seed(seed):
-    # Apart from the function's seed: make_function(name, s) draws its shift
-    # from default_rng([s, index]), and for "sphere" (index 0) that stream is
-    # default_rng(s) itself.
-    return 1000 + seed
-
-
-def minimize(optimizer, function, budget):
-    """Drive ``optimizer`` as the engine does; return the regret (best - f_min).
-
-    A candidate already evaluated is answered from memory and does not count
-    against ``budget``; the batch that exceeds the budget is cut and not told.
-    """
-    values = {}
-    for _ in range(20 * budget):
-        X = optimizer.ask()
-        y = np.empty(len(X))
-        for i, key in enumerate(function.layout.keys(X)):
-            if key not in values:
-                if len(values) == budget:
-                    return min(values.values()) - function.f_min
-                values[key] = function.on_cube(X[i : i + 1])[0]
-            y[i] = values[key]
-        optimizer.tell(X, -y)
-        if len(values) == budget:
-            break
-    return min(values.values()) - function.f_min
+    return 1000 + seed  # apart from the instances' seeds
 
 
 def regrets(name, budget, make_optimizer, dim=None):
     out = []
     for seed in SEEDS:
         f = make_function(name, seed, dim)
-        out.append(minimize(make_optimizer(f.layout, optimizer_seed(seed), budget), f, budget))
+        optimizer = make_optimizer(f.layout, optimizer_seed(seed), budget)
+        out.append(minimize(optimizer, f, budget)[-1])
     return np.array(out)
 
 
