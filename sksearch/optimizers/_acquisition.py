@@ -69,7 +69,10 @@ class Acquisition:
 
 
 def expected_improvement(mean, std, best, xi=0.0):
-    """Closed-form expected improvement ``std * (phi(z) + z Phi(z))``, ``z = (mean - best - xi) / std``."""
+    """Closed-form expected improvement ``std * (phi(z) + z Phi(z))``.
+
+    ``z = (mean - best - xi) / std`` (Jones et al., 1998, eq. 15).
+    """
     z = (np.asarray(mean, dtype=float) - best - xi) / std
     return std * (np.exp(-0.5 * z**2 - _LOG_SQRT_2PI) + z * ndtr(z))
 
