@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sksearch._testing import make_function
+from sksearch._testing import make_function, minimize
 from sksearch.optimizers._bayes import BayesianOptimizer
 from sksearch.optimizers._random import RandomSampler
 from sksearch.optimizers._tpe import TreeParzenEstimator
@@ -40,28 +40,24 @@ N_INITIAL_POINTS = 10
 
 
 # ---------------------------------------------------------------- sksearch
-def run_sksearch(optimizer, f, budget):
-    values = []
-    while len(values) < budget:
-        X = optimizer.ask()[: budget - len(values)]
-        y = f.on_cube(X)
-        optimizer.tell(X, -y)
-        values.extend(y)
-    return values
-
-
+# Each method returns the values of the function at the points it evaluated.
 def random_search(f, seed, budget):
-    return run_sksearch(RandomSampler(f.layout, random_state=seed), f, budget)
+    return _run(RandomSampler(f.layout, random_state=seed), f, budget)
 
 
 def sksearch_gp(f, seed, budget):
     opt = BayesianOptimizer(f.layout, n_initial_points=N_INITIAL_POINTS, random_state=seed)
-    return run_sksearch(opt, f, budget)
+    return _run(opt, f, budget)
 
 
 def sksearch_tpe(f, seed, budget):
     opt = TreeParzenEstimator(f.layout, n_initial_points=N_INITIAL_POINTS, random_state=seed)
-    return run_sksearch(opt, f, budget)
+    return _run(opt, f, budget)
+
+
+def _run(optimizer, f, budget):
+    """The best value so far after each evaluation, the loop being the search engine's."""
+    return minimize(optimizer, f, budget) + f.f_min
 
 
 # ---------------------------------------------------------------- other libraries

@@ -5,7 +5,7 @@ import pytest
 from scipy.stats import norm
 
 from sksearch import BayesSearchCV
-from sksearch._testing import FunctionEstimator, make_function
+from sksearch._testing import FunctionEstimator, make_function, minimize
 from sksearch.optimizers._acquisition import Acquisition, expected_improvement, log_h
 from sksearch.optimizers._bayes import BayesianOptimizer
 from sksearch.optimizers._tpe import TreeParzenEstimator
@@ -66,14 +66,8 @@ def test_unknown_acquisition():
 
 # ---------------------------------------------------------------- optimizer
 def run(opt, f, budget):
-    """Drive ``opt`` on ``f`` for ``budget`` evaluations; return the regret."""
-    best, n = np.inf, 0
-    while n < budget:
-        X = opt.ask()[: budget - n]
-        values = f.on_cube(X)
-        opt.tell(X, -values)
-        best, n = min(best, values.min()), n + len(X)
-    return best - f.f_min
+    """Drive ``opt`` on ``f`` for ``budget`` evaluations as the engine does; the regret."""
+    return minimize(opt, f, budget)[-1]
 
 
 @pytest.mark.parametrize("batch_size", [1, 4])
