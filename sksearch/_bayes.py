@@ -3,7 +3,6 @@
 import math
 from numbers import Integral, Real
 
-from joblib import effective_n_jobs
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._engine import BaseOptimizerSearch
@@ -15,6 +14,10 @@ SURROGATES = ("gp", "tpe")
 # Initial design: ten points (scikit-optimize's and Optuna's default), and at
 # most a quarter of the budget so that a small budget is mostly guided.
 MAX_INITIAL_POINTS = 10
+# Default batches hold at least this many fits (candidates x folds): enough to
+# keep a workstation's workers busy, and never a function of n_jobs, so that
+# results do not depend on it.
+MIN_FITS_PER_BATCH = 4
 
 
 class BayesSearchCV(BaseOptimizerSearch):
@@ -44,17 +47,7 @@ class BayesSearchCV(BaseOptimizerSearch):
 
     Parameters
     ----------
-    estimator : estimator object
-        Estimator (or Pipeline) to tune; it implements ``fit`` and either
-        ``score`` or is used with ``scoring``.
-
-    param_distributions : dict or list of dicts
-        Parameter names mapped to lists of choices, frozen ``scipy.stats``
-        distributions with bounded support (``uniform``, ``loguniform``,
-        ``randint``, ...) or :class:`~sksearch.space.Real`,
-        :class:`~sksearch.space.Integer`,
-        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
-        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted.
+    {search_parameters}
 
     n_initial_points : int, default=None
         Candidates of the initial Latin hypercube, before the surrogate is
@@ -82,14 +75,13 @@ class BayesSearchCV(BaseOptimizerSearch):
     batch_size : int, default=None
         Candidates per batch after the initial design. Batches are built
         with a kriging believer (GP) or a constant liar (TPE) so that their
-        candidates differ. None: enough candidates that their
-        cross-validation fits keep every worker busy,
-        ``ceil(n_workers / n_splits)`` where ``n_workers`` is
-        ``joblib.effective_n_jobs(n_jobs)`` (None: 1, -1: all processors)
-        and ``n_splits`` the number of CV folds; 1 when ``n_jobs`` is at
-        most the number of folds. Because the batch size shapes the search,
-        results then depend on ``n_jobs`` when it exceeds the number of
-        folds: set ``batch_size`` to make them independent of it.
+        candidates differ. None: ``ceil(4 / n_splits)``, so that a batch holds
+        at least four cross-validation fits (1 candidate with 5 folds, 2 with
+        2 or 3 folds), which keeps up to four workers busy. The default never
+        depends on ``n_jobs``, so neither do the results; with many more
+        workers (a cluster), set about ``n_workers / n_splits``: larger
+        batches fill the workers at a small cost in candidates per
+        improvement.
 
     {common_parameters}
 
@@ -127,8 +119,8 @@ class BayesSearchCV(BaseOptimizerSearch):
     ...                        n_iter=15, cv=3, random_state=0)
     >>> bool(search.fit(X, y).best_score_ > 0.95)
     True
-    >>> search.cv_results_["iteration"][:6].tolist()  # initial design, then one per batch
-    [0, 0, 0, 1, 2, 3]
+    >>> search.cv_results_["iteration"][:7].tolist()  # initial design, then batches of 2
+    [0, 0, 0, 1, 1, 2, 2]
     """
 
     _parameter_constraints = {
@@ -158,7 +150,7 @@ class BayesSearchCV(BaseOptimizerSearch):
             n_initial = max(2, min(MAX_INITIAL_POINTS, self.n_iter // 4))
         batch_size = self.batch_size
         if batch_size is None:
-            batch_size = math.ceil(effective_n_jobs(self.n_jobs) / self.n_splits_)
+            batch_size = math.ceil(MIN_FITS_PER_BATCH / self.n_splits_)
         if self.surrogate == "tpe":
             return TreeParzenEstimator(layout, n_initial_points=n_initial,
                                        batch_size=batch_size, random_state=random_state)

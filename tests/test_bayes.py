@@ -188,15 +188,24 @@ def test_search_with_tpe():
     assert search.best_score_ > random_best
 
 
-@pytest.mark.parametrize("n_jobs, cv, expected", [(None, 2, 1), (1, 5, 1), (4, 2, 2),
-                                                   (7, 3, 3), (-1, 100, 1)])
-def test_default_batch_fills_the_workers(n_jobs, cv, expected):
+@pytest.mark.parametrize("cv, expected", [(2, 2), (3, 2), (4, 1), (5, 1), (100, 1)])
+@pytest.mark.parametrize("n_jobs", [None, 1, 4, -1])
+def test_default_batch_holds_four_fits_whatever_n_jobs(n_jobs, cv, expected):
     estimator = FunctionEstimator("sphere", seed=0)
     search = BayesSearchCV(estimator, estimator._function().space, n_jobs=n_jobs, cv=cv)
     search.n_splits_ = cv
     optimizer = search._make_optimizer(Space(estimator._function().space).layout, 0)
     assert optimizer.batch_size == expected
     assert optimizer.n_initial_points == 10
+
+
+@pytest.mark.parametrize("surrogate", ["gp", "tpe"])
+def test_results_do_not_depend_on_n_jobs_beyond_the_folds(surrogate):
+    estimator = FunctionEstimator("branin", seed=0)
+    runs = [BayesSearchCV(estimator, estimator._function().space, n_iter=16, cv=2,
+                          surrogate=surrogate, n_jobs=n_jobs, random_state=0)
+            .fit(np.zeros((8, 1))) for n_jobs in (1, 4)]
+    assert runs[0].cv_results_["params"] == runs[1].cv_results_["params"]
 
 
 def test_search_parameters_are_validated():
