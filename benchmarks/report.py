@@ -116,6 +116,12 @@ def report_markdown(records, meta, plots=None):
     if runs:
         lines += ["## Overall mean rank (best CV score, every task and seed)", "",
                   rank_table(runs, strategies), ""]
+        versus = versus_table(runs, strategies)
+        if versus:
+            lines += ["## sksearch against each other strategy", "",
+                      "Wins/ties/losses of each sksearch search over the (task, seed) pairs, "
+                      "by best mean CV score (a tie: equal to 1e-9 relative).", "",
+                      versus, ""]
         matched = match_table(runs, strategies)
         if matched:
             lines += [f"## Evaluations to match random search ({REFERENCE})", "",
@@ -212,6 +218,28 @@ def rank_table(runs, strategies):
     for name in sorted(strategies, key=lambda s: overall.get(s, np.inf)):
         cells = [f"{by_kind[k][name]:.2f}" if name in by_kind[k] else "-" for k in kinds]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {overall.get(name, np.nan):.2f} |")
+    return "\n".join(lines)
+
+
+def versus_table(runs, strategies):
+    """Markdown table: sksearch strategies (rows) against the others: wins/ties/losses."""
+    ours = [s for s in strategies if s.startswith("sksearch")]
+    others = [s for s in strategies if not s.startswith("sksearch")]
+    if not ours or not others:
+        return ""
+    best = defaultdict(dict)
+    for r in runs:
+        ok = r["status"] == "ok" and r["best_score"] is not None
+        best[(r["task"], r["seed"])][r["strategy"]] = r["best_score"] if ok else -np.inf
+    lines = ["| sksearch | " + " | ".join(others) + " |", "|" + "---|" * (len(others) + 1)]
+    for mine in ours:
+        cells = []
+        for other in others:
+            pairs = [(g[mine], g[other]) for g in best.values() if mine in g and other in g]
+            tied = [a == b or bool(np.isclose(a, b, rtol=1e-9, atol=1e-12)) for a, b in pairs]
+            wins = sum(a > b and not tie for (a, b), tie in zip(pairs, tied))
+            cells.append(f"{wins}/{sum(tied)}/{len(pairs) - wins - sum(tied)}")
+        lines.append(f"| {mine} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -212,3 +212,17 @@ def test_evaluations_to_match_random_search():
             run("slow", [0.1, 0.2, 0.3, 0.4]), run("exact", [0.7, 0.7, 0.7, 0.7])]
     assert evaluations_to_match(runs) == {"sklearn-random": [4], "fast": [2], "slow": [None],
                                           "exact": [1]}
+
+
+def test_versus_table_counts_wins_ties_and_losses():
+    from benchmarks.report import versus_table
+
+    def run(strategy, seed, score, status="ok"):
+        return {"task": "t", "seed": seed, "strategy": strategy, "status": status,
+                "best_score": score}
+
+    runs = [run("sksearch-x", 0, 1.0), run("other", 0, 0.5),
+            run("sksearch-x", 1, 2.0), run("other", 1, 2.0 + 1e-12),
+            run("sksearch-x", 2, 0.0, "error"), run("other", 2, -5.0)]
+    rows = versus_table(runs, ["sksearch-x", "other"]).splitlines()
+    assert rows[2] == "| sksearch-x | 1/1/1 |"
