@@ -15,9 +15,10 @@ SURROGATES = ("gp", "tpe")
 # most a quarter of the budget so that a small budget is mostly guided.
 MAX_INITIAL_POINTS = 10
 # Default batches hold at least this many fits (candidates x folds): enough to
-# keep a workstation's workers busy, and never a function of n_jobs, so that
+# keep a workstation's workers busy (one candidate of 5 folds leaves one of two
+# workers idle a third of the time), and never a function of n_jobs, so that
 # results do not depend on it.
-MIN_FITS_PER_BATCH = 4
+MIN_FITS_PER_BATCH = 8
 
 
 class BayesSearchCV(BaseOptimizerSearch):
@@ -75,9 +76,10 @@ class BayesSearchCV(BaseOptimizerSearch):
     batch_size : int, default=None
         Candidates per batch after the initial design. Batches are built
         with a kriging believer (GP) or a constant liar (TPE) so that their
-        candidates differ. None: ``ceil(4 / n_splits)``, so that a batch holds
-        at least four cross-validation fits (1 candidate with 5 folds, 2 with
-        2 or 3 folds), which keeps up to four workers busy. The default never
+        candidates differ. None: ``ceil(8 / n_splits)``, so that a batch holds
+        at least eight cross-validation fits (2 candidates with 5 folds, 3
+        with 3 folds, 4 with 2 folds), which keeps a workstation's workers
+        busy. The default never
         depends on ``n_jobs``, so neither do the results; with many more
         workers (a cluster), set about ``n_workers / n_splits``: larger
         batches fill the workers at a small cost in candidates per
@@ -119,8 +121,8 @@ class BayesSearchCV(BaseOptimizerSearch):
     ...                        n_iter=15, cv=3, random_state=0)
     >>> bool(search.fit(X, y).best_score_ > 0.95)
     True
-    >>> search.cv_results_["iteration"][:7].tolist()  # initial design, then batches of 2
-    [0, 0, 0, 1, 1, 2, 2]
+    >>> search.cv_results_["iteration"][:9].tolist()  # initial design, then batches of 3
+    [0, 0, 0, 1, 1, 1, 2, 2, 2]
     """
 
     _parameter_constraints = {

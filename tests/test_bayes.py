@@ -188,9 +188,9 @@ def test_search_with_tpe():
     assert search.best_score_ > random_best
 
 
-@pytest.mark.parametrize("cv, expected", [(2, 2), (3, 2), (4, 1), (5, 1), (100, 1)])
+@pytest.mark.parametrize("cv, expected", [(2, 4), (3, 3), (4, 2), (5, 2), (10, 1), (100, 1)])
 @pytest.mark.parametrize("n_jobs", [None, 1, 4, -1])
-def test_default_batch_holds_four_fits_whatever_n_jobs(n_jobs, cv, expected):
+def test_default_batch_holds_eight_fits_whatever_n_jobs(n_jobs, cv, expected):
     estimator = FunctionEstimator("sphere", seed=0)
     search = BayesSearchCV(estimator, estimator._function().space, n_jobs=n_jobs, cv=cv)
     search.n_splits_ = cv
