@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from benchmarks.nevergrad_search import NevergradOptimizer
-from sksearch._testing import FUNCTIONS, make_function, minimize
+from sksearch._testing import FUNCTIONS, ask_tell_seconds, make_function, minimize
 from sksearch.optimizers._genetic import GeneticAlgorithm
 from sksearch.optimizers._random import RandomSampler
 
@@ -70,17 +70,7 @@ def own_time_per_candidate(functions, n_candidates=200, seeds=range(5)):
         for seed in seeds:
             f = make_function(name, seed)
             ga = GeneticAlgorithm(f.layout, random_state=seed)
-            spent, asked = 0.0, 0
-            while asked < n_candidates:
-                start = time.perf_counter()
-                X = ga.ask()
-                spent += time.perf_counter() - start
-                y = -f.on_cube(X)
-                start = time.perf_counter()
-                ga.tell(X, y)
-                spent += time.perf_counter() - start
-                asked += len(X)
-            per_candidate.append(spent / asked)
+            per_candidate.append(ask_tell_seconds(ga, f, n_candidates))
     return float(np.median(per_candidate)), float(np.max(per_candidate))
 
 

@@ -23,12 +23,11 @@ Run from the repository root::
 """
 
 import argparse
-import time
 
 import numpy as np
 
 from benchmarks.nevergrad_search import NevergradOptimizer
-from sksearch._testing import FUNCTIONS, make_function, minimize
+from sksearch._testing import FUNCTIONS, ask_tell_seconds, make_function, minimize
 from sksearch.optimizers._pso import ParticleSwarm
 from sksearch.optimizers._random import RandomSampler
 
@@ -65,17 +64,7 @@ def time_per_candidate(name="mixed", n_iter=200, seed=0):
     """Milliseconds of the swarm's own ask + tell per candidate, over ``n_iter``."""
     f = make_function(name, seed)
     optimizer = ParticleSwarm(f.layout, n_iter=n_iter, random_state=seed)
-    spent, n_candidates = 0.0, 0
-    while optimizer.n_told_ < n_iter:
-        start = time.perf_counter()
-        X = optimizer.ask()
-        spent += time.perf_counter() - start
-        y = -f.on_cube(X)
-        start = time.perf_counter()
-        optimizer.tell(X, y)
-        spent += time.perf_counter() - start
-        n_candidates += len(X)
-    return 1000 * spent / n_candidates
+    return 1000 * ask_tell_seconds(optimizer, f, n_iter)
 
 
 def main(argv=None):

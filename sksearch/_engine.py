@@ -563,14 +563,14 @@ class _Run:
         except ValueError as exc:
             # scikit-learn raises when every fit of a call fails; a later batch
             # that fails entirely is recorded with error_score and the search goes on.
-            if "fits failed" not in str(exc) or not store.out:
-                if "fits failed" in str(exc):
-                    raise ValueError(
-                        f"All {len(candidates)} candidates of the first batch failed to "
-                        "fit; the search stops instead of searching blindly. Check the "
-                        "estimator and param_distributions; the errors follow."
-                    ) from exc
+            if "fits failed" not in str(exc):
                 raise
+            if not store.out:
+                raise ValueError(
+                    f"All {len(candidates)} candidates of the first batch failed to "
+                    "fit; the search stops instead of searching blindly. Check the "
+                    "estimator and param_distributions; the errors follow."
+                ) from exc
             warnings.warn(str(exc), FitFailedWarning, stacklevel=6)
             return self._failed_records(len(candidates), str(exc)), False
         finally:

@@ -17,6 +17,8 @@ Examples
 True
 """
 
+import time
+
 import numpy as np
 from sklearn.base import BaseEstimator
 
@@ -270,3 +272,22 @@ class FunctionEstimator(BaseEstimator):
     def score(self, X, y=None):
         params = self.get_params()
         return -self._function()(params)
+
+
+def ask_tell_seconds(optimizer, function, n_candidates):
+    """Seconds the optimizer spends in ``ask`` + ``tell`` per candidate asked.
+
+    Drives ``optimizer`` on ``function`` until ``n_candidates`` were asked,
+    timing only the optimizer's own calls (not the function).
+    """
+    spent, asked = 0.0, 0
+    while asked < n_candidates:
+        start = time.perf_counter()
+        X = optimizer.ask()
+        spent += time.perf_counter() - start
+        y = -function.on_cube(X)
+        start = time.perf_counter()
+        optimizer.tell(X, y)
+        spent += time.perf_counter() - start
+        asked += len(X)
+    return spent / asked
