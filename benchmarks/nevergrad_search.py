@@ -11,7 +11,7 @@ batch (``num_workers=1``), its natural sequential mode.
 
 import numpy as np
 
-from sksearch._engine import BaseOptimizerSearch
+from sksearch.base import BaseOptimizerSearch
 from sksearch.optimizers import Optimizer
 
 

@@ -3,9 +3,8 @@
 import math
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
-from ._engine import BaseOptimizerSearch
+from ._search import BaseOptimizerSearch
+from ._sklearn import Interval, StrOptions
 from .optimizers._acquisition import ACQUISITIONS
 from .optimizers._bayes import BayesianOptimizer
 from .optimizers._tpe import TreeParzenEstimator
@@ -36,10 +35,10 @@ class BayesSearchCV(BaseOptimizerSearch):
     Two surrogates: a Gaussian process (``"gp"``, the default: Matérn 5/2
     kernel with one length scale per parameter, fitted by maximum
     likelihood; best for budgets up to a few hundred candidates and mostly
-    numeric spaces, see :class:`~sksearch.optimizers._bayes.BayesianOptimizer`)
+    numeric spaces, see :class:`~sksearch.optimizers.BayesianOptimizer`)
     and a tree-structured Parzen estimator (``"tpe"``: much cheaper per
     proposal, suited to large budgets and large, mostly categorical spaces,
-    see :class:`~sksearch.optimizers._tpe.TreeParzenEstimator`). Integer
+    see :class:`~sksearch.optimizers.TreeParzenEstimator`). Integer
     parameters are modelled on their own values (no rounding error fools
     the model), a categorical one as its choices without false order.
 

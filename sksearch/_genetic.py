@@ -2,9 +2,8 @@
 
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
-from ._engine import BaseOptimizerSearch
+from ._search import BaseOptimizerSearch
+from ._sklearn import Interval, StrOptions
 from .optimizers._genetic import (
     CROSSOVERS,
     SELECTIONS,
@@ -27,7 +26,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     hypercube. Integer and log-scale parameters mutate on their own scale,
     a categorical parameter is one gene (recombined whole, mutated by a
     random reset). The defaults are sized for budgets of tens of
-    candidates; see :class:`~sksearch.optimizers._genetic.GeneticAlgorithm`
+    candidates; see :class:`~sksearch.optimizers.GeneticAlgorithm`
     for the algorithm.
 
     ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
@@ -104,7 +103,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     >>> from scipy.stats import loguniform
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.svm import SVC
-    >>> from sksearch._genetic import GeneticSearchCV
+    >>> from sksearch import GeneticSearchCV
     >>> X, y = load_iris(return_X_y=True)
     >>> space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1e1),
     ...          "kernel": ["rbf", "sigmoid"]}
@@ -154,7 +153,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     def _make_optimizer(self, layout, random_state):
         population_size = self.population_size
         if population_size is None:
-            population_size = min(default_population_size(layout), max(4, self.n_iter // 4))
+            population_size = default_population_size(layout, self.n_iter)
         if self.elitism is not None and self.elitism >= population_size:
             raise ValueError(
                 f"elitism={self.elitism} must be smaller than the population size "

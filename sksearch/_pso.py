@@ -2,9 +2,8 @@
 
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval
-
-from ._engine import BaseOptimizerSearch
+from ._search import BaseOptimizerSearch
+from ._sklearn import Interval
 from .optimizers._pso import ParticleSwarm
 
 
@@ -18,7 +17,7 @@ class PSOSearchCV(BaseOptimizerSearch):
     log-scale parameters move on their own scale, categorical ones without
     any false order between the choices. The swarm is sized and scheduled
     for budgets of tens of candidates; see
-    :class:`~sksearch.optimizers._pso.ParticleSwarm` for the algorithm.
+    :class:`~sksearch.optimizers.ParticleSwarm` for the algorithm.
 
     ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
     candidate is never fitted twice, and a particle that lands on known

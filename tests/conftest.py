@@ -4,7 +4,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
-from sksearch._engine import BaseOptimizerSearch
+from sksearch.base import BaseOptimizerSearch
 from sksearch.optimizers import RandomSampler
 
 

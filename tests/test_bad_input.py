@@ -124,7 +124,7 @@ COMMON_BAD = [
     ({"n_iter_no_change": 0}, "n_iter_no_change"),
     ({"tol": -1.0}, "tol"),
     ({"checkpoint": 42}, "checkpoint"),
-    ({"callbacks": ["not callable"]}, "callbacks"),
+    ({"batch_callbacks": ["not callable"]}, "batch_callbacks"),
     ({"scoring": ["accuracy", "f1_macro"], "refit": "auc"}, "refit"),
 ]
 

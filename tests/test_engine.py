@@ -17,7 +17,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from sksearch._engine import MAX_STALLED_BATCHES, BaseOptimizerSearch
+from sksearch._loop import MAX_STALLED_BATCHES
+from sksearch.base import BaseOptimizerSearch
 from sksearch._testing import FunctionEstimator
 from sksearch.optimizers import Optimizer
 from sksearch.space import Categorical, Integer, Real
@@ -273,7 +274,7 @@ def test_callbacks_receive_the_state_and_may_stop(make_search):
         states.append((state.n_candidates, state.best_score, state.iteration))
         return state.n_candidates >= 10
 
-    search = fn_search(make_search, n_iter=200, callbacks=[stop_after_ten],
+    search = fn_search(make_search, n_iter=200, batch_callbacks=[stop_after_ten],
                        random_state=0).fit(X_FN)
     assert search.stop_reason_ == "callback"
     assert 10 <= len(search.cv_results_["params"]) < 200
@@ -345,7 +346,7 @@ def test_clone_get_params_and_pickle(make_search):
     ({"n_iter_no_change": 0}, "n_iter_no_change"),
     ({"tol": -0.1}, "tol"),
     ({"checkpoint": 3}, "checkpoint"),
-    ({"callbacks": [1]}, "callbacks"),
+    ({"batch_callbacks": [1]}, "batch_callbacks"),
     ({"scoring": "not_a_metric"}, "not_a_metric"),
     ({"random_state": "seed"}, "random_state"),
 ])
@@ -397,7 +398,7 @@ def test_resumed_search_equals_an_uninterrupted_one(make_search, tmp_path):
     whole = checkpoint_search(make_search, tmp_path / "whole.jsonl").fit(X_IRIS, Y_IRIS)
     CountingClassifier.n_fits = 0
     path = tmp_path / "cut.jsonl"
-    cut = checkpoint_search(make_search, path, callbacks=lambda s: s.n_candidates >= 5)
+    cut = checkpoint_search(make_search, path, batch_callbacks=lambda s: s.n_candidates >= 5)
     cut.fit(X_IRIS, Y_IRIS)
     n_cut = len(cut.cv_results_["params"])
     assert 5 <= n_cut < 12
@@ -463,3 +464,52 @@ def test_union_that_swaps_a_pipeline_step(make_search):
     for params in search.cv_results_["params"]:
         expected = "clf__C" if isinstance(params["clf"], LogisticRegression) else "clf__max_depth"
         assert set(params) == {"clf", expected}
+
+
+# ------------------------------------------------------------------ folds
+class FoldRecorder(ClassifierMixin, BaseEstimator):
+    """A classifier whose score is the first index of its test fold: which fold it got."""
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y):
+        return float(X[0, 0])
+
+
+def test_every_batch_is_scored_on_the_same_folds_even_with_an_unseeded_shuffle(make_search):
+    X = np.arange(60, dtype=float)[:, None]
+    y = np.tile([0, 1], 30)
+    search = make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=12,
+                         cv=KFold(3, shuffle=True), random_state=0).fit(X, y)
+    assert search.cv_results_["iteration"].max() >= 1  # several batches
+    for k in range(3):
+        first_sample_of_fold = search.cv_results_[f"split{k}_test_score"]
+        assert len(set(first_sample_of_fold)) == 1, k
+
+
+def test_a_resumed_journal_checks_the_folds(make_search, tmp_path):
+    X = np.arange(60, dtype=float)[:, None]
+    y = np.tile([0, 1], 30)
+    path = tmp_path / "journal.jsonl"
+    make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=6, cv=KFold(3, shuffle=True,
+                random_state=0), random_state=0, checkpoint=str(path)).fit(X, y)
+    import json
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["cv"].startswith("3 splits of 60 samples")
+    other_folds = make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=6,
+                              cv=KFold(3, shuffle=True, random_state=1), random_state=0,
+                              checkpoint=str(path))
+    with pytest.raises(ValueError, match="its cv differs"):
+        other_folds.fit(X, y)
+    same = make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=6,
+                       cv=KFold(3, shuffle=True, random_state=0), random_state=0,
+                       checkpoint=str(path)).fit(X, y)
+    assert len(same.cv_results_["params"]) == 6

@@ -101,6 +101,9 @@ class GeneticAlgorithm(Optimizer):
     diversity_threshold : float, default=0.05
         Immigrants enter when :meth:`diversity` of the population falls
         below this value (1 for uniform draws, 0 for clones).
+    n_iter : int or None, default=None
+        The budget in candidates, which bounds the default population size
+        (see :func:`default_population_size`).
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the optimizer's random stream.
 
@@ -131,7 +134,7 @@ class GeneticAlgorithm(Optimizer):
     def __init__(self, layout, *, population_size=None, crossover="sbx",
                  crossover_rate=0.9, mutation_rate=None, selection="tournament",
                  tournament_size=3, elitism=None, mutation_scale=0.5, sbx_eta=10.0,
-                 diversity_threshold=0.05, random_state=None):
+                 diversity_threshold=0.05, n_iter=None, random_state=None):
         super().__init__(layout, random_state=random_state)
         if selection not in SELECTIONS:
             raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -140,7 +143,7 @@ class GeneticAlgorithm(Optimizer):
         self.genes = Genes(layout)
         n_genes = max(1, len(self.genes))
         if population_size is None:
-            population_size = default_population_size(layout)
+            population_size = default_population_size(layout, n_iter)
         if population_size < 2:
             raise ValueError(f"population_size must be at least 2, got {population_size}")
         if elitism is None:
@@ -311,9 +314,25 @@ class GeneticAlgorithm(Optimizer):
         return None
 
 
-def default_population_size(layout):
-    """``2 * n_genes + 2`` bounded to [8, 12]: one gene per layout group."""
-    return int(np.clip(2 * len(layout.groups) + 2, 8, 12))
+def default_population_size(layout, n_iter=None):
+    """Population size for ``layout`` and a budget of ``n_iter`` candidates.
+
+    ``2 * n_genes + 2`` bounded to [8, 12] (one gene per layout group), and
+    with a budget at most ``n_iter // 4`` (at least 4), so that even a small
+    budget sees four generations.
+
+    Examples
+    --------
+    >>> from sksearch.space import Space
+    >>> from sksearch.optimizers._genetic import default_population_size
+    >>> layout = Space({"a": [1, 2], "b": [3, 4], "c": [5, 6], "d": [7, 8]}).layout
+    >>> default_population_size(layout), default_population_size(layout, n_iter=24)
+    (10, 6)
+    """
+    size = int(np.clip(2 * len(layout.groups) + 2, 8, 12))
+    if n_iter is None:
+        return size
+    return min(size, max(4, n_iter // 4))
 
 
 class Genes:
