@@ -254,6 +254,22 @@ def one_hot(index, n_levels):
     return out
 
 
+def set_choice(x, group, choice):
+    """Make ``choice`` the largest column of a categorical block of ``x`` (in place)."""
+    block = x[group.columns]
+    current = int(np.argmax(block))
+    block[current], block[choice] = block[choice], block[current]
+    if choice != current and block[choice] <= block[current]:
+        block[choice] = min(1.0, block[current] + 1e-6)
+        block[current] = block[choice] - 1e-6
+
+
+def reflect(X):
+    """Values folded back into [0, 1], as by a mirror at each bound."""
+    X = np.mod(X, 2.0)
+    return np.where(X > 1.0, 2.0 - X, X)
+
+
 def _lhs(n, d, rng):
     strata = np.argsort(rng.random((n, d)), axis=0)
     return (strata + rng.random((n, d))) / n

@@ -161,18 +161,6 @@ def test_no_known_candidate_is_asked_again_while_others_remain():
     assert len(known) == 60
 
 
-def test_repeats_in_a_large_discrete_space_move_to_a_neighbouring_cell():
-    space = Space({"a": Integer(1, 100), "b": Integer(1, 100)})
-    opt = ParticleSwarm(space.layout, n_particles=4, random_state=0)
-    X = opt.ask()
-    opt.tell(X, np.zeros(4))
-    taken = set(space.layout.keys(X))
-    y = opt._free_neighbour(X[0].copy(), taken)
-    assert space.layout.keys(y[None])[0] not in taken
-    a, b = space.decode(X[:1])[0], space.decode(y[None])[0]
-    assert abs(a["a"] - b["a"]) + abs(a["b"] - b["b"]) <= 3
-
-
 def test_ask_twice_returns_the_same_swarm():
     opt = ParticleSwarm(make_function("branin", 0).layout, random_state=0)
     np.testing.assert_array_equal(opt.ask(), opt.ask())

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .._cube import CATEGORICAL, INTEGER
+from .._cube import CATEGORICAL, INTEGER, reflect
+from .._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 
 SELECTIONS = ("tournament", "sus")
@@ -13,10 +14,6 @@ CROSSOVERS = ("sbx", "uniform", "one_point")
 _TOWARD_BETTER = 0.75
 # Smallest Gaussian step, as a fraction of a dimension's range.
 _MIN_STEP = 0.01
-# Retries of a child that repeats a known candidate: mutations with a growing
-# step, then uniform draws, then (small finite spaces) an unseen point.
-_MUTATION_RETRIES, _RANDOM_RETRIES = 20, 10
-_ENUMERATE_LIMIT = 100_000
 # A probe's gene is drawn anywhere in its range half of the time, else at
 # least a third of the range away, where another basin may lie (measured on
 # the shifted test functions against always anywhere and always far).
@@ -170,7 +167,7 @@ class GeneticAlgorithm(Optimizer):
         self.population_scores_ = None
         self.generation_ = 0
         self._gene_rates = rates
-        self._known = set()
+        self.known = KnownPoints(layout)  # every candidate told
         self._probe_keys = set()  # the probes of the batch last asked
         self._n_probes = 0
 
@@ -198,7 +195,7 @@ class GeneticAlgorithm(Optimizer):
         X, y = check_tell(X, y, self.layout.n_dims)
         X = self.layout.snap(X)
         keys = self.layout.keys(X)
-        self._known.update(keys)
+        self.known.add(X)
         if self._probe_keys:
             # A probe joins the population only as an elite: a far-off miss
             # would widen the mutation steps, which follow the population.
@@ -274,44 +271,16 @@ class GeneticAlgorithm(Optimizer):
         return np.maximum(self.mutation_scale * spread, _MIN_STEP)
 
     def _make_unique(self, X):
-        """Replace each row already told or repeated in the batch by a new one.
+        """Replace each row already told or repeated in the batch by a free one.
 
         Rows that cannot be replaced (a finite space is exhausted) are
         dropped; an empty batch becomes the best known candidate, which the
         caller answers from the scores it already has.
         """
-        taken, rows = set(), []
-        for row, key in zip(X, self.layout.keys(X)):
-            tries = 0
-            while key in self._known or key in taken:
-                row = self._retry(row, tries, taken)
-                if row is None:
-                    break
-                key = self.layout.keys(row)[0]
-                tries += 1
-            if row is not None:
-                taken.add(key)
-                rows.append(row)
-        if not rows:
+        X, found = self.known.free(X, self.rng)
+        if not found.any():
             return self.population_[:1].copy()
-        return np.array(rows)
-
-    def _retry(self, row, tries, taken):
-        if tries < _MUTATION_RETRIES:
-            base = _MIN_STEP * 10 if self.population_ is None else self._step_size()
-            step = np.minimum(base * 1.5**tries, 1.0)
-            rates = np.zeros(len(self.genes))
-            moved = self.genes.mutate(row[None], rates, step, self.rng, at_least_one=True)
-            return self.layout.snap(moved)[0]
-        if tries < _MUTATION_RETRIES + _RANDOM_RETRIES:
-            return self.layout.snap(self.layout.random(1, self.rng))[0]
-        if self.layout.size <= _ENUMERATE_LIMIT:
-            points = self.layout.enumerate()
-            keys = self.layout.keys(points)
-            unseen = [i for i, k in enumerate(keys) if k not in self._known and k not in taken]
-            if unseen:
-                return points[self.rng.choice(unseen)]
-        return None
+        return self.layout.snap(X[found])
 
 
 def default_population_size(layout, n_iter=None):
@@ -439,7 +408,7 @@ class Genes:
         if len(cols):
             sigma = np.maximum(np.broadcast_to(step, (self.layout.n_dims,))[cols],
                                self.min_step[cols])
-            moved = _reflect(X[:, cols] + sigma * rng.standard_normal((len(X), len(cols))))
+            moved = reflect(X[:, cols] + sigma * rng.standard_normal((len(X), len(cols))))
             X[:, cols] = np.where(mutate[:, self.numeric], moved, X[:, cols])
         for i, g in enumerate(self.groups):
             if g.kind != CATEGORICAL:
@@ -530,9 +499,3 @@ def _sbx_spread(room, gap, u, eta):
     ua = u * alpha
     inverse = np.where(u <= 1.0 / alpha, ua, 1.0 / np.maximum(2.0 - ua, 1e-12))
     return inverse ** (1.0 / (eta + 1.0))
-
-
-def _reflect(x):
-    """Fold values back into [0, 1] as a mirror at each bound."""
-    x = np.mod(x, 2.0)
-    return np.where(x > 1.0, 2.0 - x, x)
