@@ -92,9 +92,12 @@ COMMON_PARAMETERS_DOC = """\
 
     checkpoint : str or path-like, default=None
         JSON-lines journal of every finished batch. ``fit`` with an existing
-        journal replays it without fitting and continues where it stopped;
-        with the same ``random_state`` the result equals an uninterrupted
-        search. A journal of another search is refused.
+        journal replays it without fitting and continues where it stopped
+        (with a larger ``n_iter``, beyond); with the same ``random_state``
+        the result equals an uninterrupted search. A journal is bound to its
+        search: the estimator and its parameters, the space, scoring, folds,
+        data and fit parameters must be the same, else it is refused (and
+        left untouched); one search writes it at a time.
 
     batch_callbacks : callable or list of callables, default=None
         Called after each batch with a :class:`~sksearch.SearchState`; one

@@ -51,7 +51,7 @@ class BayesSearchCV(BaseOptimizerSearch):
 
     n_initial_points : int, default=None
         Candidates of the initial Latin hypercube, before the surrogate is
-        used. None: ``min(10, n_iter // 4)``, at least 2.
+        used. None: ``min(10, n_iter // 4)``, at least 2. At most ``n_iter``.
 
     surrogate : {"gp", "tpe"}, default="gp"
         The model of the score: Gaussian process or tree-structured Parzen
@@ -82,7 +82,8 @@ class BayesSearchCV(BaseOptimizerSearch):
         depends on ``n_jobs``, so neither do the results; with many more
         workers (a cluster), set about ``n_workers / n_splits``: larger
         batches fill the workers at a small cost in candidates per
-        improvement.
+        improvement. At most the budget left after the initial design
+        (``n_iter - n_initial_points``).
 
     {common_parameters}
 
@@ -145,13 +146,16 @@ class BayesSearchCV(BaseOptimizerSearch):
         self.kappa = kappa
         self.batch_size = batch_size
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         n_initial = self.n_initial_points
         if n_initial is None:
-            n_initial = max(2, min(MAX_INITIAL_POINTS, self.n_iter // 4))
+            n_initial = max(2, min(MAX_INITIAL_POINTS, budget // 4))
         batch_size = self.batch_size
         if batch_size is None:
             batch_size = math.ceil(MIN_FITS_PER_BATCH / self.n_splits_)
+        # no work on candidates the budget cannot evaluate
+        n_initial = min(n_initial, budget)
+        batch_size = min(batch_size, max(1, budget - n_initial))
         if self.surrogate == "tpe":
             return TreeParzenEstimator(layout, n_initial_points=n_initial,
                                        batch_size=batch_size, random_state=random_state)

@@ -10,6 +10,7 @@ checkpoint) and formats them into ``cv_results_`` once per batch.
 import warnings
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.utils.parallel import Parallel, delayed
@@ -120,6 +121,7 @@ class Results:
             warnings.filterwarnings("ignore", "One or more of the", UserWarning)
             self.cv_results = format_results(self.search, list(self.params), self.n_splits,
                                              self.records, self.more)
+        _rank_finite_first(self.cv_results)
         if self.objective is None:
             self.objective = objective_key(self.cv_results, self.search.refit)
         scores = np.asarray(self.cv_results[self.objective][-len(candidates):], dtype=float)
@@ -160,6 +162,23 @@ def objective_key(cv_results, refit):
     if isinstance(refit, str) and f"mean_test_{refit}" in cv_results:
         return f"mean_test_{refit}"
     return next(key for key in cv_results if key.startswith("mean_test_"))
+
+
+def _rank_finite_first(cv_results):
+    """Ranks in which every non-finite mean score (NaN, +inf, -inf) ties for last.
+
+    scikit-learn ranks NaN last but +inf first; a score of +inf is a broken
+    scorer, not a best candidate, and the optimizer is told it as a failure,
+    so ``best_*`` never picks it either.
+    """
+    for key in [k for k in cv_results if k.startswith("rank_test_")]:
+        means = np.asarray(cv_results["mean_test_" + key[len("rank_test_"):]], dtype=float)
+        finite = np.isfinite(means)
+        if finite.all():
+            continue
+        fill = means[finite].min() - 1 if finite.any() else 0.0
+        cv_results[key] = rankdata(-np.where(finite, means, fill),
+                                   method="min").astype(np.int32)
 
 
 def _first_line(error):

@@ -150,10 +150,10 @@ class GeneticSearchCV(BaseOptimizerSearch):
         self.tournament_size = tournament_size
         self.elitism = elitism
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         population_size = self.population_size
         if population_size is None:
-            population_size = default_population_size(layout, self.n_iter)
+            population_size = default_population_size(layout, budget)
         if self.elitism is not None and self.elitism >= population_size:
             raise ValueError(
                 f"elitism={self.elitism} must be smaller than the population size "

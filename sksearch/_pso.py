@@ -108,11 +108,11 @@ class PSOSearchCV(BaseOptimizerSearch):
         self.cognitive = cognitive
         self.social = social
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         return ParticleSwarm(
             layout,
             n_particles=self.n_particles,
-            n_iter=self.n_iter,
+            n_iter=budget,
             inertia=self.inertia,
             cognitive=self.cognitive,
             social=self.social,

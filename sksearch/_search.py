@@ -15,6 +15,7 @@ optimizer in ``_make_optimizer``. ``fit`` does the rest, in this order:
    were fitted, replayed or interrupted).
 """
 
+import contextlib
 import os
 import time
 from abc import abstractmethod
@@ -28,8 +29,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
 from ._api import complete_class, unknown_keyword_error
-from ._checkpoint import Checkpoint, fingerprint, is_fixed_seed
+from ._checkpoint import Checkpoint
 from ._evaluation import Evaluation, Results
+from ._fingerprint import fingerprint
 from ._loop import Loop
 from ._sklearn import (
     BaseSearchCV,
@@ -93,8 +95,8 @@ class SearchState:
 class BaseOptimizerSearch(BaseSearchCV):
     """Base class of the searches that drive an ask/tell optimizer.
 
-    A subclass implements ``_make_optimizer(layout, random_state)`` (it may
-    read fitted attributes such as ``n_splits_``) and may implement
+    A subclass implements ``_make_optimizer(layout, random_state, budget)``
+    (it may read fitted attributes such as ``n_splits_``) and may implement
     ``_extra_results(optimizer, rows)`` (more ``cv_results_`` columns); its
     ``__init__`` takes its own parameters plus ``**common`` for the ones
     below, which are merged into its signature so that ``get_params`` and
@@ -164,8 +166,22 @@ class BaseOptimizerSearch(BaseSearchCV):
 
     # -------------------------------------------------------------- strategy
     @abstractmethod
-    def _make_optimizer(self, layout, random_state):
-        """Return the :class:`~sksearch.optimizers.Optimizer` for this fit."""
+    def _make_optimizer(self, layout, random_state, budget):
+        """Return the :class:`~sksearch.optimizers.Optimizer` for this fit.
+
+        Parameters
+        ----------
+        layout : CubeLayout
+            The cube of the space being searched.
+        random_state : int
+            The optimizer's seed.
+        budget : int
+            The number of candidates that defaults sized by the budget (an
+            initial design, a swarm, a population) are sized for: ``n_iter``,
+            or, when a checkpoint is continued with another ``n_iter``, the
+            ``n_iter`` of the fit that started its journal, so that the
+            journaled batches are asked again exactly.
+        """
 
     def _extra_results(self, optimizer, rows):
         """Extra ``cv_results_`` columns for the evaluated ``rows`` of the last ask."""
@@ -203,45 +219,32 @@ class BaseOptimizerSearch(BaseSearchCV):
         if not splits:
             raise ValueError(f"cv={self.cv!r} gives no split: the search needs at least one")
         self.n_splits_ = len(splits)
-
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        checkpoint = None
-        if self.checkpoint is not None:
-            header = fingerprint(self, space, splits, len(X), seed)
-            checkpoint = Checkpoint(self.checkpoint, header)
-            seed = checkpoint.open(is_fixed_seed(self.random_state))
 
-        layout = space.layout
-        exhaustive = layout.size <= self.n_iter
-        optimizer = Exhaustive(layout) if exhaustive else self._make_optimizer(layout, seed)
+        checkpoint = contextlib.nullcontext()
+        if self.checkpoint is not None:
+            header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
+            checkpoint = Checkpoint(self.checkpoint, header, n_dims=space.layout.n_dims,
+                                    n_splits=len(splits))
+
         metadata = {"sample_weight": params["sample_weight"]} if params.get(
             "sample_weight") is not None else None
         root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
         root.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-        search_ctx = root.subcontext(task_name="search", max_subtasks=self.n_iter * len(splits),
-                                     sequential_subtasks=False)
-        search_ctx.call_on_fit_task_begin(estimator=self)
         results = Results(self, len(splits))
-        with Evaluation(self, X, y, splits, scorers, routed, search_ctx) as evaluation:
-
-            def evaluate(iteration, X_cube, rows):
-                candidates = space.decode(X_cube[rows])
-                more = {"iteration": [iteration] * len(rows),
-                        **self._extra_results(optimizer, rows)}
-                records = checkpoint.replay(X_cube, rows) if checkpoint else None
-                if records is None:
-                    records = evaluation.run(candidates)
-                    if checkpoint is not None:
-                        checkpoint.append(iteration, X_cube, rows, records)
-                return results.add(candidates, records, more)
-
-            loop = Loop(optimizer, layout, evaluate, n_iter=self.n_iter,
-                        max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
-                        tol=self.tol, exhaustive=exhaustive,
-                        on_batch=self._print_batch if self.verbose >= 1 else None,
-                        after_batch=self._batch_callback_runner(callbacks, results))
-            self.stop_reason_ = loop.run()
-        search_ctx.call_on_fit_task_end(estimator=self)
+        try:
+            with checkpoint as journal:  # locked, checked against this search
+                seed, budget = (seed, self.n_iter) if journal is None else journal.run_with
+                evaluation = Evaluation(self, X, y, splits, scorers, routed,
+                                        root.subcontext(task_name="search",
+                                                        max_subtasks=self.n_iter * len(splits),
+                                                        sequential_subtasks=False))
+                self.stop_reason_ = self._search(space, seed, budget, evaluation, results,
+                                                 checkpoint, callbacks)
+        except BaseException:
+            if len(results):  # what was evaluated is kept (and journaled)
+                self.cv_results_ = results.cv_results
+            raise
 
         self._set_best(results, refit_metric)
         if self.refit:
@@ -254,6 +257,36 @@ class BaseOptimizerSearch(BaseSearchCV):
                 callback.on_search_end(self)
         return self
 
+    def _search(self, space, seed, budget, evaluation, results, checkpoint, callbacks):
+        """Run the loop; return why it stopped."""
+        layout = space.layout
+        exhaustive = layout.size <= self.n_iter
+        optimizer = (Exhaustive(layout) if exhaustive
+                     else self._make_optimizer(layout, seed, budget))
+        replay = getattr(checkpoint, "replay", None)
+
+        def evaluate(iteration, X, rows):
+            candidates = space.decode(X[rows])
+            more = {"iteration": [iteration] * len(rows), **self._extra_results(optimizer, rows)}
+            n_done, records = (replay(X, rows) if replay else None) or (0, [])
+            if n_done < len(rows):
+                fitted = evaluation.run(candidates[n_done:])
+                if replay:
+                    checkpoint.append(iteration, X, rows[n_done:], fitted)
+                records = records + fitted
+            return results.add(candidates, records, more)
+
+        evaluation.callback_ctx.call_on_fit_task_begin(estimator=self)
+        with evaluation:
+            loop = Loop(optimizer, layout, evaluate, n_iter=self.n_iter,
+                        max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
+                        tol=self.tol, exhaustive=exhaustive,
+                        on_batch=self._print_batch if self.verbose >= 1 else None,
+                        after_batch=self._batch_callback_runner(callbacks, results))
+            stop = loop.run()
+        evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
+        return stop
+
     def _print_batch(self, loop):
         print(f"[{type(self).__name__}] batch {loop.iteration}: {len(loop.scores)}/"
               f"{self.n_iter} candidates, best {loop.best_history[-1]:.6g}, "
@@ -265,7 +298,8 @@ class BaseOptimizerSearch(BaseSearchCV):
 
         def run(loop):
             scores = np.asarray(results.cv_results[results.objective], dtype=float)
-            best = int(np.nanargmax(scores)) if np.any(np.isfinite(scores)) else 0
+            finite = np.isfinite(scores)
+            best = int(np.argmax(np.where(finite, scores, -np.inf))) if finite.any() else 0
             state = SearchState(search=self, iteration=loop.iteration,
                                 n_candidates=len(loop.scores), best_score=float(scores[best]),
                                 best_params=results.cv_results["params"][best],

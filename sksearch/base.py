@@ -35,7 +35,7 @@ A search that samples around the best candidate so far:
 ...     def __init__(self, estimator, param_distributions, *, width=0.1, **common):
 ...         super().__init__(estimator, param_distributions, **common)
 ...         self.width = width
-...     def _make_optimizer(self, layout, random_state):
+...     def _make_optimizer(self, layout, random_state, budget):
 ...         return LocalSampler(layout, width=self.width, random_state=random_state)
 >>> from scipy.stats import loguniform
 >>> from sklearn.datasets import load_iris

@@ -20,7 +20,7 @@ class RandomSearch(BaseOptimizerSearch):
         super().__init__(estimator, param_distributions, **common)
         self.batch_size = batch_size
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         return RandomSampler(layout, batch_size=self.batch_size, random_state=random_state)
 
 

@@ -125,6 +125,8 @@ COMMON_BAD = [
     ({"tol": -1.0}, "tol"),
     ({"checkpoint": 42}, "checkpoint"),
     ({"batch_callbacks": ["not callable"]}, "batch_callbacks"),
+    ({"verbose": -1}, "verbose"),
+    ({"cv": []}, "cv"),
     ({"scoring": ["accuracy", "f1_macro"], "refit": "auc"}, "refit"),
 ]
 

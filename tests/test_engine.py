@@ -171,7 +171,7 @@ class RecordingSearch(BaseOptimizerSearch):
         super().__init__(estimator, param_distributions, **common)
         self.repeat = repeat
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         self.optimizer_ = Recorder(layout, random_state=random_state, repeat=self.repeat)
         return self.optimizer_
 
@@ -297,7 +297,7 @@ def test_keyboard_interrupt_keeps_what_was_evaluated():
 
 def test_stalled_optimizer_stops_with_a_warning():
     class Stuck(RecordingSearch):
-        def _make_optimizer(self, layout, random_state):
+        def _make_optimizer(self, layout, random_state, budget):
             class Same(Recorder):
                 def ask(self):
                     return np.full((2, layout.n_dims), 0.3)
@@ -374,7 +374,7 @@ def test_a_later_batch_that_fails_entirely_is_recorded_and_the_search_goes_on():
             return X
 
     class Search(RecordingSearch):
-        def _make_optimizer(self, layout, random_state):
+        def _make_optimizer(self, layout, random_state, budget):
             self.optimizer_ = FailSecond(layout, random_state=random_state)
             return self.optimizer_
 
@@ -513,3 +513,43 @@ def test_a_resumed_journal_checks_the_folds(make_search, tmp_path):
                        cv=KFold(3, shuffle=True, random_state=0), random_state=0,
                        checkpoint=str(path)).fit(X, y)
     assert len(same.cv_results_["params"]) == 6
+
+
+def test_a_generator_of_splits_is_a_valid_cv(make_search):
+    splits = ((np.arange(150) % 3 != k, np.arange(150) % 3 == k) for k in range(3))
+    splits = ((np.flatnonzero(train), np.flatnonzero(test)) for train, test in splits)
+    search = make_search(LogisticRegression(max_iter=300), {"C": Real(0.1, 10.0)}, n_iter=6,
+                         cv=splits, random_state=0).fit(X_IRIS, Y_IRIS)
+    assert search.n_splits_ == 3 and len(search.cv_results_["params"]) == 6
+
+
+class InfiniteScorer(FoldRecorder):
+    """Scores +inf, -inf or a number by its parameter ``kind``."""
+
+    def __init__(self, kind="finite", C=1.0):
+        self.kind, self.C = kind, C
+
+    def score(self, X, y):
+        return {"plus": np.inf, "minus": -np.inf}.get(self.kind, -abs(self.C - 3.0))
+
+
+def test_infinite_scores_are_failures_for_the_optimizer_and_for_best():
+    space = {"kind": ["finite", "plus", "minus"], "C": Real(0.1, 10.0)}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "One or more of the")
+        search = RecordingSearch(InfiniteScorer(), space, n_iter=12, cv=2,
+                                 random_state=0).fit(X_IRIS, Y_IRIS)
+    kinds = np.array([p["kind"] for p in search.cv_results_["params"]])
+    assert {"plus", "minus", "finite"} <= set(kinds)
+    assert search.best_params_["kind"] == "finite"
+    assert np.isfinite(search.best_score_)
+    ranks = search.cv_results_["rank_test_score"]
+    assert ranks[search.best_index_] == 1
+    assert (ranks[kinds != "finite"] == ranks.max()).all()
+    scores = search.cv_results_["mean_test_score"]
+    for X, told in search.optimizer_.told:
+        assert np.isfinite(told).all()
+    n = len(search.optimizer_.told[0][1])
+    worst = np.min(scores[:n][np.isfinite(scores[:n])])
+    first_kinds = kinds[:n]
+    np.testing.assert_array_equal(search.optimizer_.told[0][1][first_kinds != "finite"], worst)

@@ -213,7 +213,7 @@ def test_discrete_space_reaches_the_budget_without_stalling():
 def test_search_passes_its_parameters_to_the_swarm():
     search = PSOSearchCV(LogisticRegression(), {"C": Real(0.1, 10.0)}, n_iter=30,
                          n_particles=3, inertia=0.5, cognitive=1.0, social=2.0)
-    opt = search._make_optimizer(Space(search.param_distributions).layout, 0)
+    opt = search._make_optimizer(Space(search.param_distributions).layout, 0, search.n_iter)
     assert (opt.n_particles, opt.n_iter) == (3, 30)
     assert (opt.inertia, opt.cognitive, opt.social) == (0.5, 1.0, 2.0)
     params = search.get_params()
