@@ -104,7 +104,17 @@ COMMON_PARAMETERS_DOC = """\
         that returns True stops the search. An object that also has an
         ``on_search_end(search)`` method is called once more after the
         refit. (scikit-learn's own callbacks, such as ``ProgressBar``, go to
-        ``search.set_callbacks(...)``.)"""
+        ``search.set_callbacks(...)``.)
+
+    initial_candidates : list of dicts or fitted search, default=None
+        Known settings evaluated first (the first batch, ``iteration`` 0)
+        and told to the strategy before it proposes anything: a swarm or a
+        population starts from the best of them, a model adds them to its
+        data. Each must be a candidate of ``param_distributions``. A fitted
+        sksearch search instead gives its candidates with their scores,
+        reused without fitting anything, if it was fitted on the same data,
+        folds, estimator and scoring (else it is refused). They count in
+        ``n_iter``."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).
@@ -166,6 +176,9 @@ OTHER_TUNERS_NAMES = {
     "mutation_probability": "mutation_rate of GeneticSearchCV",
     "crossover_probability": "crossover_rate of GeneticSearchCV",
     "elitism_size": "elitism of GeneticSearchCV",
+    "x0": "initial_candidates (a list of parameter dicts evaluated first)",
+    "points_to_evaluate": "initial_candidates (a list of parameter dicts evaluated first)",
+    "warm_start_configs": "initial_candidates (a list of parameter dicts evaluated first)",
     "acq_func": "acquisition of BayesSearchCV ('ei', 'pi' or 'ucb')",
     "n_initial_points": "n_initial_points of BayesSearchCV",
 }

@@ -56,6 +56,9 @@ class Loop:
     tol : float, default=0.0
     exhaustive : bool, default=False
         The optimizer's first batch is the whole space: stop after it.
+    initial : ndarray of shape (n, n_dims), default=None
+        Known settings to evaluate first, as batch 0 (a warm start): the
+        optimizer learns their scores through ``seed`` before its first ask.
     on_batch : callable, default=None
         ``on_batch(loop)`` after each batch that evaluated something, once
         its scores are recorded (a progress report).
@@ -90,12 +93,13 @@ class Loop:
 
     def __init__(self, optimizer, layout, evaluate, *, n_iter, max_time=None,
                  n_iter_no_change=None, tol=0.0, exhaustive=False, on_batch=None,
-                 after_batch=None):
+                 after_batch=None, initial=None):
         self.optimizer, self.layout, self.evaluate = optimizer, layout, evaluate
         self.n_iter = n_iter
         self.max_time, self.n_iter_no_change, self.tol = max_time, n_iter_no_change, tol
         self.exhaustive = exhaustive
         self.on_batch, self.after_batch = on_batch, after_batch
+        self.initial = None if initial is None else np.atleast_2d(initial)
         self.scores = {}
         self.best_history = []
         self.iteration = 0
@@ -106,16 +110,17 @@ class Loop:
         self.start = time.monotonic()
         stop, stalled = None, 0
         try:
+            if self.initial is not None:
+                keys, evaluated = self._batch(self.initial)
+                stop = self._stop_reason(0, evaluated, optimizer_asked=False)
+                if stop is None:
+                    self.optimizer.seed(self.initial, self.told_scores(keys))
+                    self.iteration += 1
             while stop is None:
                 X = np.atleast_2d(self.optimizer.ask())
-                keys = self.layout.keys(X)
-                rows = self.new_rows(keys)
-                stalled = 0 if rows else stalled + 1
-                if rows:
-                    self._record(keys, rows, self.evaluate(self.iteration, X, rows))
-                    if self.on_batch is not None:
-                        self.on_batch(self)
-                stop = self._stop_reason(stalled, evaluated=bool(rows))
+                keys, evaluated = self._batch(X)
+                stalled = 0 if evaluated else stalled + 1
+                stop = self._stop_reason(stalled, evaluated)
                 if stop is None:
                     self.optimizer.tell(X, self.told_scores(keys))
                     self.iteration += 1
@@ -133,6 +138,16 @@ class Loop:
         return stop
 
     # ------------------------------------------------------------------ batches
+    def _batch(self, X):
+        """Evaluate the new candidates of ``X``; return its keys and whether any was new."""
+        keys = self.layout.keys(X)
+        rows = self.new_rows(keys)
+        if rows:
+            self._record(keys, rows, self.evaluate(self.iteration, X, rows))
+            if self.on_batch is not None:
+                self.on_batch(self)
+        return keys, bool(rows)
+
     def new_rows(self, keys):
         """Rows of a batch that are new candidates, within the remaining budget."""
         remaining = self.n_iter - len(self.scores)
@@ -162,8 +177,8 @@ class Loop:
         return time.monotonic() - self.start
 
     # ------------------------------------------------------------------ stopping
-    def _stop_reason(self, stalled, evaluated):
-        if self.exhaustive:
+    def _stop_reason(self, stalled, evaluated, optimizer_asked=True):
+        if self.exhaustive and optimizer_asked:
             return "space_exhausted"
         if len(self.scores) >= self.n_iter:
             return "n_iter"

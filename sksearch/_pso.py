@@ -23,7 +23,8 @@ class PSOSearchCV(BaseOptimizerSearch):
     candidate is never fitted twice, and a particle that lands on known
     parameters is moved to a neighbouring unexplored candidate. Besides
     ``iteration`` (the swarm step), ``cv_results_`` records ``particle``,
-    the index of the particle that proposed each candidate.
+    the index of the particle that proposed each candidate (-1 for
+    ``initial_candidates``).
 
     Parameters
     ----------
@@ -120,4 +121,6 @@ class PSOSearchCV(BaseOptimizerSearch):
         )
 
     def _extra_results(self, optimizer, rows):
+        if optimizer is None:  # initial_candidates: no particle proposed them
+            return {"particle": [-1] * len(rows)}
         return {"particle": list(rows)}

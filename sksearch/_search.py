@@ -43,6 +43,7 @@ from ._sklearn import (
     root_callback_context,
     routed_params,
 )
+from ._warm_start import initial_batch
 from .optimizers import Exhaustive
 from .space import Space
 
@@ -113,6 +114,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         "tol": [Interval(Real, 0, None, closed="left")],
         "checkpoint": [str, os.PathLike, None],
         "batch_callbacks": [list, tuple, callable, None],
+        "initial_candidates": [list, tuple, BaseSearchCV, None],
     }
 
     @abstractmethod
@@ -136,6 +138,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         tol=0.0,
         checkpoint=None,
         batch_callbacks=None,
+        initial_candidates=None,
         **unknown,
     ):
         if unknown:
@@ -159,6 +162,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         self.tol = tol
         self.checkpoint = checkpoint
         self.batch_callbacks = batch_callbacks
+        self.initial_candidates = initial_candidates
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -184,7 +188,10 @@ class BaseOptimizerSearch(BaseSearchCV):
         """
 
     def _extra_results(self, optimizer, rows):
-        """Extra ``cv_results_`` columns for the evaluated ``rows`` of the last ask."""
+        """Extra ``cv_results_`` columns for the evaluated ``rows`` of the last ask.
+
+        ``optimizer`` is None for the batch of ``initial_candidates``.
+        """
         return {}
 
     # -------------------------------------------------------------- fit
@@ -221,9 +228,10 @@ class BaseOptimizerSearch(BaseSearchCV):
         self.n_splits_ = len(splits)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
+        header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
+        initial = initial_batch(self.initial_candidates, space, header, splits)
         checkpoint = contextlib.nullcontext()
         if self.checkpoint is not None:
-            header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
             checkpoint = Checkpoint(self.checkpoint, header, n_dims=space.layout.n_dims,
                                     n_splits=len(splits))
 
@@ -240,7 +248,7 @@ class BaseOptimizerSearch(BaseSearchCV):
                                                         max_subtasks=self.n_iter * len(splits),
                                                         sequential_subtasks=False))
                 self.stop_reason_ = self._search(space, seed, budget, evaluation, results,
-                                                 checkpoint, callbacks)
+                                                 checkpoint, callbacks, initial)
         except BaseException:
             if len(results):  # what was evaluated is kept (and journaled)
                 self.cv_results_ = results.cv_results
@@ -251,15 +259,18 @@ class BaseOptimizerSearch(BaseSearchCV):
             self._refit(X, y, routed.estimator.fit, root, metadata)
         self.scorer_ = getattr(scorers, "_scorers", scorers)
         self.cv_results_ = results.cv_results
+        self._fingerprint = header  # what an initial_candidates reuse checks
         root.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         for callback in callbacks:
             if hasattr(callback, "on_search_end"):
                 callback.on_search_end(self)
         return self
 
-    def _search(self, space, seed, budget, evaluation, results, checkpoint, callbacks):
+    def _search(self, space, seed, budget, evaluation, results, checkpoint, callbacks,
+                initial):
         """Run the loop; return why it stopped."""
         layout = space.layout
+        initial_X, reused = initial
         exhaustive = layout.size <= self.n_iter
         optimizer = (Exhaustive(layout) if exhaustive
                      else self._make_optimizer(layout, seed, budget))
@@ -267,10 +278,16 @@ class BaseOptimizerSearch(BaseSearchCV):
 
         def evaluate(iteration, X, rows):
             candidates = space.decode(X[rows])
-            more = {"iteration": [iteration] * len(rows), **self._extra_results(optimizer, rows)}
+            warm = initial_X is not None and iteration == 0
+            more = {"iteration": [iteration] * len(rows),
+                    **self._extra_results(None if warm else optimizer, rows)}
             n_done, records = (replay(X, rows) if replay else None) or (0, [])
             if n_done < len(rows):
-                fitted = evaluation.run(candidates[n_done:])
+                if warm and reused is not None:
+                    n = len(evaluation.splits)
+                    fitted = [r for i in rows[n_done:] for r in reused[i * n:(i + 1) * n]]
+                else:
+                    fitted = evaluation.run(candidates[n_done:])
                 if replay:
                     checkpoint.append(iteration, X, rows[n_done:], fitted)
                 records = records + fitted
@@ -282,7 +299,8 @@ class BaseOptimizerSearch(BaseSearchCV):
                         max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
                         tol=self.tol, exhaustive=exhaustive,
                         on_batch=self._print_batch if self.verbose >= 1 else None,
-                        after_batch=self._batch_callback_runner(callbacks, results))
+                        after_batch=self._batch_callback_runner(callbacks, results),
+                        initial=initial_X)
             stop = loop.run()
         evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
         return stop

@@ -25,6 +25,8 @@ class Optimizer(ABC):
     * Rows that decode to the same parameters (equal ``layout.snap`` rows)
       are the same candidate; the caller answers a repeated candidate with
       the score it already knows.
+    * ``seed(X, y)`` may be called once before the first ask with points
+      evaluated before the search (a warm start).
     * All randomness comes from ``random_state``: the same seed and the same
       scores give the same proposals.
 
@@ -47,6 +49,16 @@ class Optimizer(ABC):
     @abstractmethod
     def tell(self, X, y):
         """Learn the scores ``y`` (to maximize) of the rows ``X`` last asked."""
+
+    def seed(self, X, y):
+        """Learn the scores of points evaluated before the search (a warm start).
+
+        Called at most once, before the first :meth:`ask`, with points the
+        optimizer did not propose (known good settings, or the results of
+        an earlier search) and their finite scores. This default ignores
+        them; the optimizers of this package learn from them (a model adds
+        them to its data, a swarm or a population starts from the best).
+        """
 
 
 def check_tell(X, y, n_dims):

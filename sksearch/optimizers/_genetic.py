@@ -168,6 +168,7 @@ class GeneticAlgorithm(Optimizer):
         self.generation_ = 0
         self._gene_rates = rates
         self.known = KnownPoints(layout)  # every candidate told
+        self._seeds = None  # (X, y) evaluated before the search, best first
         self._probe_keys = set()  # the probes of the batch last asked
         self._n_probes = 0
 
@@ -208,6 +209,10 @@ class GeneticAlgorithm(Optimizer):
             keys = self.layout.keys(self.population_[elites]) + keys
             X = np.vstack([self.population_[elites], X])
             y = np.concatenate([self.population_scores_[elites], y])
+        elif self._seeds is not None:  # the first generation meets the seeds
+            keys = self.layout.keys(self._seeds[0]) + keys
+            X = np.vstack([self._seeds[0], X])
+            y = np.concatenate([self._seeds[1], y])
         first, seen = [], set()
         for i, key in enumerate(keys):  # one row per candidate
             if key not in seen:
@@ -217,6 +222,15 @@ class GeneticAlgorithm(Optimizer):
         order = first[np.argsort(-y[first], kind="stable")][: self.population_size]
         self.population_, self.population_scores_ = X[order], y[order]
         self.generation_ += 1
+
+    def seed(self, X, y):
+        """Start from points evaluated before the search: they compete with the
+        first generation for a place in the population, and none is asked again."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        X = self.layout.snap(X)
+        self.known.add(X)
+        order = np.argsort(-y, kind="stable")[: self.population_size]
+        self._seeds = (X[order], y[order])
 
     def diversity(self, X):
         """Mean spread of the genes of ``X``: about 1 for uniform draws, 0 for clones.

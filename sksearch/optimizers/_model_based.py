@@ -47,9 +47,11 @@ class ModelBasedOptimizer(Optimizer):
         self.X_ = np.zeros((0, layout.n_dims))
         self.y_ = np.zeros(0)
         self.known = KnownPoints(layout)
+        self._design_asked = False
 
     def ask(self):
-        if len(self.y_) == 0:
+        if not self._design_asked or len(self.y_) == 0:
+            self._design_asked = True
             design = self.layout.latin_hypercube(self.n_initial_points, self.rng)
             return self._fresh(self.layout.snap(design), self.known)
         return self._propose()
@@ -60,6 +62,11 @@ class ModelBasedOptimizer(Optimizer):
         new = self.known.add(X)
         self.X_ = np.vstack([self.X_, X[new]])
         self.y_ = np.append(self.y_, y[new])
+
+    def seed(self, X, y):
+        """Add points evaluated before the search to the model's data; the
+        initial design is still asked first."""
+        self.tell(X, y)
 
     @abstractmethod
     def _propose(self):

@@ -195,6 +195,16 @@ class ParticleSwarm(Optimizer):
         self.n_steps_ += 1
         self._asked = None
 
+    def seed(self, X, y):
+        """Start from points evaluated before the search: the best of them become
+        the first particles' own bests (so the swarm is drawn to them from its
+        second step), and none is asked again."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        self.known.add(X)
+        order = np.argsort(-y, kind="stable")[: self.n_particles]
+        self.best_position_[: len(order)] = X[order]
+        self.best_score_[: len(order)] = y[order]
+
     # ------------------------------------------------------------------ moves
     def _step(self):
         X, V, P = self.position_, self.velocity_, self.best_position_
