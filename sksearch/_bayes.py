@@ -135,7 +135,7 @@ class BayesSearchCV(BaseOptimizerSearch):
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
     }
 
-    def __init__(self, estimator, param_distributions, *, n_initial_points=None,
+    def __init__(self, estimator, param_distributions=None, *, n_initial_points=None,
                  surrogate="gp", acquisition="ei", xi=0.0, kappa=1.96, batch_size=None,
                  **common):
         super().__init__(estimator, param_distributions, **common)

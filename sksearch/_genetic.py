@@ -130,7 +130,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         population_size=None,
         crossover="sbx",

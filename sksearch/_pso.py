@@ -95,7 +95,7 @@ class PSOSearchCV(BaseOptimizerSearch):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         n_particles=None,
         inertia=0.7298,

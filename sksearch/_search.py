@@ -121,7 +121,7 @@ class BaseOptimizerSearch(BaseSearchCV):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         n_iter=50,
         scoring=None,
