@@ -553,3 +553,24 @@ def test_infinite_scores_are_failures_for_the_optimizer_and_for_best():
     worst = np.min(scores[:n][np.isfinite(scores[:n])])
     first_kinds = kinds[:n]
     np.testing.assert_array_equal(search.optimizer_.told[0][1][first_kinds != "finite"], worst)
+
+
+def test_verbose_levels_mean_what_they_mean_in_randomized_search(make_search):
+    outputs = {}
+    for level in (1, 2, 3):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            make_search(LogisticRegression(max_iter=300), {"C": Real(0.1, 10.0)}, n_iter=4,
+                        cv=2, verbose=level, random_state=0).fit(X_IRIS, Y_IRIS)
+        outputs[level] = out.getvalue()
+    assert "[CV] END" not in outputs[1] and "batch 0" in outputs[1]
+    assert "[CV] END" in outputs[2] and "score=" not in outputs[2]
+    assert "score=" in outputs[3]
+
+
+def test_a_fit_parameter_the_estimator_lacks_is_quoted_in_the_error(make_search):
+    search = make_search(LogisticRegression(), {"C": Real(0.1, 10.0)}, n_iter=4, cv=2)
+    with pytest.raises(ValueError, match=r"The first error was: TypeError: .*callbacks"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search.fit(X_IRIS, Y_IRIS, callbacks=[print])
