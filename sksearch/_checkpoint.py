@@ -64,6 +64,7 @@ class Checkpoint:
         self.batches = []  # journaled batches: (X, rows, out), parts of one batch merged
         self.n_replayed = 0
         self.run_with = None  # (seed, budget) of the journal, once open
+        self.budget_changes = {}  # iteration -> n_iter it continued with, before that ask
         self._file = None
 
     # ------------------------------------------------------------------ opening
@@ -187,6 +188,9 @@ class Checkpoint:
         """The journaled batches as ``(X, rows, out, batch)``, parts of one batch merged."""
         batches = []
         for number, record in lines:
+            if isinstance(record, dict) and "budget" in record:
+                self.budget_changes[_check_budget(record, self.path, number)] = record["budget"]
+                continue
             X, rows, out = check_batch(record, self.path, number, self.n_dims, self.n_splits)
             if batches and record["batch"] == batches[-1][3]:  # the rest of a batch cut short
                 prev_X, prev_rows, prev_out, batch = batches[-1]
@@ -222,6 +226,15 @@ class Checkpoint:
             )
         self.n_replayed += 1
         return n, out[: n * self.n_splits]
+
+    @property
+    def replay_done(self):
+        """Whether every journaled batch was replayed."""
+        return self.n_replayed >= len(self.batches)
+
+    def append_budget(self, iteration, n_iter):
+        """Journal that the search continues with ``n_iter`` from batch ``iteration`` on."""
+        self._write({"budget": int(n_iter), "before_iteration": int(iteration)})
 
     def append(self, iteration, X, rows, records):
         """Journal the records of ``rows`` of batch ``iteration`` (just evaluated)."""
@@ -295,6 +308,15 @@ def check_batch(record, path, number, n_dims, n_splits):
             raise ValueError(f"{where}: a per-split record lacks its scores, sample count "
                              "or times")
     return X, rows, out
+
+
+def _check_budget(record, path, number):
+    budget, iteration = record.get("budget"), record.get("before_iteration")
+    if not all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0
+               for v in (budget, iteration)):
+        raise ValueError(f"checkpoint {path!r}, line {number}: a budget record needs a budget "
+                         "and a before_iteration, both whole numbers")
+    return iteration
 
 
 def _is_score(value):

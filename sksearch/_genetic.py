@@ -161,7 +161,8 @@ class GeneticSearchCV(BaseOptimizerSearch):
             )
         return GeneticAlgorithm(
             layout,
-            population_size=population_size,
+            population_size=self.population_size,
+            n_iter=budget,
             crossover=self.crossover,
             crossover_rate=self.crossover_rate,
             mutation_rate=self.mutation_rate,

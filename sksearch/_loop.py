@@ -56,6 +56,8 @@ class Loop:
     tol : float, default=0.0
     exhaustive : bool, default=False
         The optimizer's first batch is the whole space: stop after it.
+    before_ask : callable, default=None
+        ``before_ask(loop)`` before each ask of the optimizer.
     initial : ndarray of shape (n, n_dims), default=None
         Known settings to evaluate first, as batch 0 (a warm start): the
         optimizer learns their scores through ``seed`` before its first ask.
@@ -93,12 +95,13 @@ class Loop:
 
     def __init__(self, optimizer, layout, evaluate, *, n_iter, max_time=None,
                  n_iter_no_change=None, tol=0.0, exhaustive=False, on_batch=None,
-                 after_batch=None, initial=None):
+                 after_batch=None, initial=None, before_ask=None):
         self.optimizer, self.layout, self.evaluate = optimizer, layout, evaluate
         self.n_iter = n_iter
         self.max_time, self.n_iter_no_change, self.tol = max_time, n_iter_no_change, tol
         self.exhaustive = exhaustive
         self.on_batch, self.after_batch = on_batch, after_batch
+        self.before_ask = before_ask
         self.initial = None if initial is None else np.atleast_2d(initial)
         self.scores = {}
         self.best_history = []
@@ -117,6 +120,8 @@ class Loop:
                     self.optimizer.seed(self.initial, self.told_scores(keys))
                     self.iteration += 1
             while stop is None:
+                if self.before_ask is not None:
+                    self.before_ask(self)
                 X = np.atleast_2d(self.optimizer.ask())
                 keys, evaluated = self._batch(X)
                 stalled = 0 if evaluated else stalled + 1

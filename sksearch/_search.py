@@ -293,6 +293,18 @@ class BaseOptimizerSearch(BaseSearchCV):
                 records = records + fitted
             return results.add(candidates, records, more)
 
+        def before_ask(loop):
+            # a continued journal: the optimizer learns the larger n_iter where it
+            # did when the journal was extended (replayed), or now
+            nonlocal budget
+            change = getattr(checkpoint, "budget_changes", {}).get(loop.iteration)
+            if change is None and replay and checkpoint.replay_done and self.n_iter > budget:
+                change = self.n_iter
+                checkpoint.append_budget(loop.iteration, change)
+            if change is not None and change > budget:
+                budget = change
+                optimizer.set_budget(change)
+
         evaluation.callback_ctx.call_on_fit_task_begin(estimator=self)
         with evaluation:
             loop = Loop(optimizer, layout, evaluate, n_iter=self.n_iter,
@@ -300,7 +312,7 @@ class BaseOptimizerSearch(BaseSearchCV):
                         tol=self.tol, exhaustive=exhaustive,
                         on_batch=self._print_batch if self.verbose >= 1 else None,
                         after_batch=self._batch_callback_runner(callbacks, results),
-                        initial=initial_X)
+                        initial=initial_X, before_ask=before_ask)
             stop = loop.run()
         evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
         return stop

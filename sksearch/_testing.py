@@ -83,7 +83,7 @@ def make_function(name, seed=0, dim=None):
     return _BUILDERS[name](rng, dim)
 
 
-def minimize(optimizer, function, budget):
+def minimize(optimizer, function, budget, before_ask=None):
     """Run ``optimizer`` on ``function`` through the search loop; the regret curve.
 
     The loop is the searches' own (:class:`sksearch._loop.Loop`): the
@@ -91,7 +91,8 @@ def minimize(optimizer, function, budget):
     candidate already evaluated is answered from its known value and costs
     nothing, the batch that reaches ``budget`` is evaluated up to it and not
     told, and the run stops after ``MAX_STALLED_BATCHES`` batches without a
-    new candidate.
+    new candidate. ``before_ask(loop)``, if given, runs before each ask (see
+    :class:`~sksearch._loop.Loop`).
 
     Returns
     -------
@@ -112,7 +113,7 @@ def minimize(optimizer, function, budget):
     def evaluate(iteration, X, rows):
         return -function.on_cube(X[rows])
 
-    loop = Loop(optimizer, function.layout, evaluate, n_iter=budget)
+    loop = Loop(optimizer, function.layout, evaluate, n_iter=budget, before_ask=before_ask)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "The optimizer proposed no new candidate")
         loop.run()

@@ -278,3 +278,38 @@ def test_large_designs_are_cheap_in_the_budget():
         assert len(made.cv_results_["params"]) == len(set(map(repr, made.cv_results_["params"])))
     assert len(pso.cv_results_["params"]) == 5
     assert list(bayes.cv_results_["iteration"]).count(1) == 3
+
+
+@pytest.mark.parametrize("name", ["pso", "genetic"])
+def test_a_continued_journal_resumes_exactly(tmp_path, name):
+    cls, extra = SEARCHES[name]
+
+    def make(path, n_iter, **kwargs):
+        return cls(LogisticRegression(max_iter=300), {"C": Real(1e-3, 1e2, log=True),
+                                                      "tol": Real(1e-5, 1e-2, log=True)},
+                   n_iter=n_iter, cv=3, random_state=0, checkpoint=str(path), **extra,
+                   **kwargs)
+
+    straight, cut = tmp_path / "straight.jsonl", tmp_path / "cut.jsonl"
+    make(straight, 10).fit(X_IRIS, Y_IRIS)
+    expected = make(straight, 30).fit(X_IRIS, Y_IRIS)
+    make(cut, 10).fit(X_IRIS, Y_IRIS)
+    make(cut, 30, batch_callbacks=[lambda state: state.n_candidates >= 18]).fit(X_IRIS, Y_IRIS)
+    assert b'"budget": 30' in cut.read_bytes()
+    resumed = make(cut, 30).fit(X_IRIS, Y_IRIS)
+    assert resumed.cv_results_["params"] == expected.cv_results_["params"]
+
+
+def test_a_continued_genetic_search_grows_its_default_population(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    kwargs = dict(cv=3, random_state=0, checkpoint=str(path))
+    space = {"C": Real(1e-3, 1e2, log=True), "tol": Real(1e-5, 1e-2, log=True)}
+    from sksearch import GeneticSearchCV
+
+    GeneticSearchCV(LogisticRegression(max_iter=300), space, n_iter=16, **kwargs).fit(X_IRIS,
+                                                                                       Y_IRIS)
+    longer = GeneticSearchCV(LogisticRegression(max_iter=300), space, n_iter=60,
+                             **kwargs).fit(X_IRIS, Y_IRIS)
+    sizes = np.bincount(longer.cv_results_["iteration"])
+    assert sizes[1] == 4 - 1  # a population of 4 (16 // 4), one elite kept
+    assert sizes[-2] > sizes[1]  # the population grew with the budget

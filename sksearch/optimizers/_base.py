@@ -26,7 +26,8 @@ class Optimizer(ABC):
       are the same candidate; the caller answers a repeated candidate with
       the score it already knows.
     * ``seed(X, y)`` may be called once before the first ask with points
-      evaluated before the search (a warm start).
+      evaluated before the search (a warm start); ``set_budget(n_iter)``
+      between a tell and an ask when a finished search is continued.
     * All randomness comes from ``random_state``: the same seed and the same
       scores give the same proposals.
 
@@ -49,6 +50,15 @@ class Optimizer(ABC):
     @abstractmethod
     def tell(self, X, y):
         """Learn the scores ``y`` (to maximize) of the rows ``X`` last asked."""
+
+    def set_budget(self, n_iter):
+        """Learn that the search now has ``n_iter`` candidates in all (more than before).
+
+        Called between a tell and the next ask when a finished search is
+        continued with a larger ``n_iter``. Sizes fixed at construction stay
+        (the batches already asked are replayed exactly); schedules and sizes
+        that may grow use the new budget from now on. This default ignores it.
+        """
 
     def seed(self, X, y):
         """Learn the scores of points evaluated before the search (a warm start).

@@ -139,6 +139,7 @@ class GeneticAlgorithm(Optimizer):
             raise ValueError(f"crossover must be one of {CROSSOVERS}, got {crossover!r}")
         self.genes = Genes(layout)
         n_genes = max(1, len(self.genes))
+        self._sized_by_budget = (population_size is None, elitism is None)
         if population_size is None:
             population_size = default_population_size(layout, n_iter)
         if population_size < 2:
@@ -222,6 +223,15 @@ class GeneticAlgorithm(Optimizer):
         order = first[np.argsort(-y[first], kind="stable")][: self.population_size]
         self.population_, self.population_scores_ = X[order], y[order]
         self.generation_ += 1
+
+    def set_budget(self, n_iter):
+        """Grow a default-sized population (and its elite) to the size for ``n_iter``."""
+        default_size, default_elitism = self._sized_by_budget
+        if default_size:
+            self.population_size = max(self.population_size,
+                                       default_population_size(self.layout, n_iter))
+            if default_elitism:
+                self.elitism = max(1, self.population_size // 3)
 
     def seed(self, X, y):
         """Start from points evaluated before the search: they compete with the

@@ -195,6 +195,11 @@ class ParticleSwarm(Optimizer):
         self.n_steps_ += 1
         self._asked = None
 
+    def set_budget(self, n_iter):
+        """Stretch the schedule (velocity clamp, late exploitation) to ``n_iter``."""
+        if self.n_iter is not None:
+            self.n_iter = max(self.n_iter, int(n_iter))
+
     def seed(self, X, y):
         """Start from points evaluated before the search: the best of them become
         the first particles' own bests (so the swarm is drawn to them from its
