@@ -270,15 +270,16 @@ class BaseOptimizerSearch(BaseSearchCV):
                 initial):
         """Run the loop; return why it stopped."""
         layout = space.layout
-        initial_X, reused = initial
+        initial_X, initial_candidates, reused = initial
         exhaustive = layout.size <= self.n_iter
         optimizer = (Exhaustive(layout) if exhaustive
                      else self._make_optimizer(layout, seed, budget))
         replay = getattr(checkpoint, "replay", None)
 
         def evaluate(iteration, X, rows):
-            candidates = space.decode(X[rows])
             warm = initial_X is not None and iteration == 0
+            candidates = ([initial_candidates[i] for i in rows] if warm
+                          else space.decode(X[rows]))
             more = {"iteration": [iteration] * len(rows),
                     **self._extra_results(None if warm else optimizer, rows)}
             n_done, records = (replay(X, rows) if replay else None) or (0, [])

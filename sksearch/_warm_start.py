@@ -29,18 +29,22 @@ def initial_batch(initial_candidates, space, header, splits):
     Returns
     -------
     X : ndarray of shape (n, n_dims) or None
+    candidates : list of dict or None
+        The parameter dicts as given: they are fitted as they are (their
+        cube points may decode to values a rounding away).
     records : list of dict or None
         Per-split records (candidate-major) of an earlier search, or None
         when the candidates are to be evaluated.
     """
     if initial_candidates is None:
-        return None, None
+        return None, None, None
     if hasattr(initial_candidates, "cv_results_") or hasattr(initial_candidates, "fit"):
         return _reused(initial_candidates, space, header, splits)
     candidates = list(initial_candidates)
     if not candidates:
         raise ValueError("initial_candidates is empty: give parameter dicts, or None")
-    return _encode(candidates, space, "initial_candidates"), None
+    candidates = [dict(c) if isinstance(c, Mapping) else c for c in candidates]
+    return _encode(candidates, space, "initial_candidates"), candidates, None
 
 
 def _encode(candidates, space, where):
@@ -97,4 +101,4 @@ def _reused(search, space, header, splits):
                 if "train_scores" in record:
                     record["train_scores"] = record["train_scores"]["score"]
             records.append(record)
-    return X, records
+    return X, list(results["params"]), records
