@@ -134,7 +134,10 @@ COMMON_PARAMETERS_DOC = """\
 
     callbacks : callable or list of callables, default=None
         Called after each batch with a :class:`~sksearch.SearchState`; a
-        callback that returns True stops the search."""
+        callback that returns True stops the search. A callback object with
+        an ``on_search_end(search)`` method also has it called when ``fit``
+        has finished (after the refit), e.g.
+        :class:`~sksearch.mlflow.MLflowLogger`."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).
@@ -337,6 +340,9 @@ class BaseOptimizerSearch(BaseSearchCV):
             self.verbose = user_verbose
             for name in ("_fit_inputs", "_user_verbose", "_store"):
                 self.__dict__.pop(name, None)
+        for callback in _check_callbacks(self.callbacks):
+            if hasattr(callback, "on_search_end"):
+                callback.on_search_end(self)
         return self
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
