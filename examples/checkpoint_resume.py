@@ -27,6 +27,7 @@ from sksearch import GeneticSearchCV
 from sksearch.space import Real
 
 FAST = "--fast" in sys.argv or os.environ.get("SKSEARCH_EXAMPLE_FAST") == "1"
+N_JOBS = 1 if FAST else -1  # in a smoke test, starting workers costs more than the fits
 
 X, y = load_breast_cancer(return_X_y=True)
 model = make_pipeline(StandardScaler(), SVC())
@@ -36,7 +37,7 @@ n_iter = 16 if FAST else 40
 
 
 def make_search(**kwargs):
-    return GeneticSearchCV(model, space, n_iter=n_iter, cv=3, n_jobs=-1, random_state=0,
+    return GeneticSearchCV(model, space, n_iter=n_iter, cv=3, n_jobs=N_JOBS, random_state=0,
                            **kwargs)
 
 

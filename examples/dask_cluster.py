@@ -31,11 +31,13 @@ FAST = "--fast" in sys.argv or os.environ.get("SKSEARCH_EXAMPLE_FAST") == "1"
 
 def make_search(**kwargs):
     return BayesSearchCV(SVC(), {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-5, 1e-1)},
-                         n_iter=8 if FAST else 30, cv=3, random_state=0, **kwargs)
+                         n_iter=4 if FAST else 30, cv=3, random_state=0, **kwargs)
 
 
 def main():
     X, y = load_digits(return_X_y=True)
+    if FAST:
+        X, y = X[:500], y[:500]
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=None)
     with cluster, Client(cluster) as client:

@@ -23,6 +23,7 @@ from sklearn.svm import SVC
 from sksearch import PSOSearchCV
 
 FAST = "--fast" in sys.argv or os.environ.get("SKSEARCH_EXAMPLE_FAST") == "1"
+N_JOBS = 1 if FAST else -1  # in a smoke test, starting workers costs more than the fits
 
 X, y = load_digits(return_X_y=True)
 if FAST:
@@ -55,7 +56,7 @@ search = PSOSearchCV(
     {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-5, 1e-1)},
     n_iter=20 if FAST else 100,
     cv=3,
-    n_jobs=-1,
+    n_jobs=N_JOBS,
     random_state=0,
     callbacks=[report, GoodEnough(target=0.99, patience=3)],
 )

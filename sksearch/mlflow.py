@@ -136,9 +136,8 @@ class MLflowLogger:
             import mlflow.sklearn
 
             # created here, so that it lands in the run's experiment, not the active one
-            model = client.create_logged_model(
-                client.get_run(self.run_id_).info.experiment_id, name=MODEL_NAME,
-                source_run_id=self.run_id_)
+            model = client.create_logged_model(self._experiment, name=MODEL_NAME,
+                                               source_run_id=self.run_id_)
             mlflow.sklearn.log_model(search.best_estimator_, name=MODEL_NAME, run_id=self.run_id_,
                                      model_id=model.model_id, serialization_format="cloudpickle")
         client.set_terminated(self.run_id_, "FINISHED")
@@ -155,6 +154,7 @@ class MLflowLogger:
         client = mlflow.MlflowClient()
         experiment = self._experiment_id(client)
         self._search, self._iteration, self._runs = id(search), -1, {}
+        self._experiment = experiment
         journal = _journal_key(search)
         if journal is not None:
             found = client.search_runs([experiment], f"tags.`{JOURNAL_TAG}` = '{journal}'",
@@ -214,7 +214,6 @@ class MLflowLogger:
         import mlflow
 
         client = mlflow.MlflowClient()
-        experiment = client.get_run(self.run_id_).info.experiment_id
         columns = [key for key in results if METRIC_COLUMNS.fullmatch(key)]
         objective = next((k for k in columns if k.startswith("mean_test_")), None)
         for i, params in enumerate(results["params"]):
@@ -223,7 +222,7 @@ class MLflowLogger:
             tags = {PARENT_TAG: self.run_id_, CANDIDATE_TAG: str(i)}
             if "iteration" in results:
                 tags["sksearch.iteration"] = str(int(results["iteration"][i]))
-            run = client.create_run(experiment, run_name=f"candidate {i}", tags=tags)
+            run = client.create_run(self._experiment, run_name=f"candidate {i}", tags=tags)
             metrics = {key: float(results[key][i]) for key in columns}
             _log(client, run.info.run_id, params=params, metrics=metrics)
             failed = objective is not None and math.isnan(metrics[objective])

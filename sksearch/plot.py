@@ -138,7 +138,7 @@ def plot_convergence(*searches, labels=None, scale="regret", ax=None):
     if not one_metric:
         labels = [f"{label} ({metric})" for label, metric in zip(labels, metrics)]
     if scale == "regret":
-        best = {m: max(_finite_max(c) for c, n in zip(curves, metrics) if n == m)
+        best = {m: _finite_max(np.concatenate([c for c, n in zip(curves, metrics) if n == m]))
                 for m in set(metrics)}
         curves = [best[metric] - curve for curve, metric in zip(curves, metrics)]
         what = f"the best {metrics[0]}" if one_metric else "the best score"

@@ -141,6 +141,15 @@ def test_convergence_keeps_close_searches_apart_when_one_is_far_behind():
     assert all(ax.bbox.y0 - 1 <= y <= ax.bbox.y1 + 1 for y in final)
 
 
+def test_convergence_with_failed_candidates():
+    all_failed = _searched([np.nan, np.nan])
+    failed_first = _searched([np.nan, np.nan, 0.6, 0.8])
+    ax = plot_convergence(all_failed, failed_first, _searched([0.7, 0.9]))
+    assert np.isnan(ax.lines[0].get_ydata()).all()
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [np.nan, np.nan, 0.3, 0.1])
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), [0.2, 0.0], atol=1e-12)
+
+
 def test_convergence_x_ticks_are_whole_candidates():
     ax = plot_convergence(_searched([0.5, 0.6, 0.7]))
     ax.figure.draw_without_rendering()
