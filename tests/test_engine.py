@@ -283,6 +283,24 @@ def test_callbacks_receive_the_state_and_may_stop(make_search):
     assert [s[2] for s in states] == list(range(len(states)))
 
 
+def test_callback_objects_hear_when_the_search_has_ended(make_search):
+    class Recorder:
+        def __init__(self):
+            self.batches, self.ended = [], []
+
+        def __call__(self, state):
+            self.batches.append(state.n_candidates)
+
+        def on_search_end(self, search):
+            # after the refit: the search is complete
+            self.ended.append((len(search.cv_results_["params"]), search.best_estimator_))
+
+    recorder = Recorder()
+    search = fn_search(make_search, n_iter=12, batch_callbacks=[recorder], random_state=0).fit(X_FN)
+    assert recorder.ended == [(12, search.best_estimator_)]
+    assert recorder.batches  # and it saw the batches before
+
+
 def test_keyboard_interrupt_keeps_what_was_evaluated():
     space = {"C": Real(0.01, 10.0), "interrupt": Categorical([False] * 9 + [True])}
     search = RecordingSearch(CountingClassifier(), space, n_iter=60, cv=2, random_state=0)
