@@ -18,8 +18,10 @@ versions (``tests/test_sklearn_adapter.py``). The names and why each is used:
   parameters of length n_samples along with ``X``.
 * ``_fit_context`` (``sklearn.base``): validates ``_parameter_constraints``
   and, in scikit-learn 1.9+, sets up the callbacks of ``set_callbacks``.
-* ``Interval``, ``StrOptions`` (``sklearn.utils._param_validation``): the
-  declared parameter constraints.
+* ``Interval``, ``StrOptions``, ``HasMethods``
+  (``sklearn.utils._param_validation``): the declared parameter constraints.
+* ``_check_sample_weight`` (``sklearn.utils.validation``): the Keras
+  wrappers' sample weights, validated as scikit-learn's estimators do.
 * ``_init_callback_context`` (scikit-learn 1.9+): the root of the task tree
   that ``set_callbacks(...)`` callbacks (e.g. ``ProgressBar``) follow.
 """
@@ -29,15 +31,18 @@ from inspect import signature
 from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._validation import _fit_and_score
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_method_params
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import _check_method_params, _check_sample_weight
 
 __all__ = [
     "BaseSearchCV",
+    "HasMethods",
     "Interval",
     "StrOptions",
     "check_fit_params",
     "check_refit_for_multimetric",
+    "check_sample_weight",
+    "estimator_fit_context",
     "evaluation_contexts",
     "fit_and_score",
     "fit_context",
@@ -51,6 +56,14 @@ _FIT_AND_SCORE_ARGS = set(signature(_fit_and_score).parameters)
 
 #: Decorator of a search's ``fit``: parameter validation (and callbacks).
 fit_context = _fit_context(prefer_skip_nested_validation=False)
+#: Decorator of an estimator's ``fit`` (the Keras wrappers): the same, with
+#: nested validation skipped as scikit-learn's own estimators do.
+estimator_fit_context = _fit_context(prefer_skip_nested_validation=True)
+
+
+def check_sample_weight(sample_weight, X, **kwargs):
+    """``sample_weight`` as an array of n_samples floats (ones for None)."""
+    return _check_sample_weight(sample_weight, X, **kwargs)
 
 
 def check_fit_params(X, params):

@@ -19,23 +19,14 @@ import inspect
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    RegressorMixin,
-    _fit_context,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._keras_process import import_keras, quiet_tensorflow, unpickle
+from ._sklearn import HasMethods, Interval, StrOptions, check_sample_weight, estimator_fit_context
 
 __all__ = ["KerasClassifier", "KerasRegressor"]
 
@@ -159,7 +150,7 @@ class _KerasEstimator(BaseEstimator):
             setattr(self, name, value)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @estimator_fit_context
     def fit(self, X, y, sample_weight=None):
         """Build a new Keras model and train it on ``X`` and ``y``.
 
@@ -183,7 +174,7 @@ class _KerasEstimator(BaseEstimator):
         )
         target, weight = self._encode_target(y)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+            sample_weight = check_sample_weight(sample_weight, X, dtype=np.float32)
             weight = sample_weight if weight is None else weight * sample_weight
         keras = import_keras(self.verbose)
         if self.random_state is not None:

