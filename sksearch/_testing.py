@@ -280,14 +280,35 @@ def ask_tell_seconds(optimizer, function, n_candidates):
     Drives ``optimizer`` on ``function`` until ``n_candidates`` were asked,
     timing only the optimizer's own calls (not the function).
     """
-    spent, asked = 0.0, 0
-    while asked < n_candidates:
-        start = time.perf_counter()
+    told, seconds, asked = ask_tell_times(optimizer, function, n_candidates)
+    return seconds.sum() / asked.sum()
+
+
+def ask_tell_times(optimizer, function, n_candidates, clock=time.perf_counter):
+    """Seconds of each ``ask`` + ``tell`` round until ``n_candidates`` were asked.
+
+    ``clock`` measures them: wall time by default, ``time.process_time`` for
+    the CPU time of the process (less sensitive to a busy machine).
+
+    Returns
+    -------
+    told : ndarray of int
+        Candidates told before each round (the observations the optimizer
+        had when it proposed).
+    seconds : ndarray
+        The optimizer's own time in the round (not the function's).
+    asked : ndarray of int
+        Candidates asked in the round.
+    """
+    told, seconds, asked = [], [], []
+    while sum(asked) < n_candidates:
+        start = clock()
         X = optimizer.ask()
-        spent += time.perf_counter() - start
+        spent = clock() - start
         y = -function.on_cube(X)
-        start = time.perf_counter()
+        start = clock()
         optimizer.tell(X, y)
-        spent += time.perf_counter() - start
-        asked += len(X)
-    return spent / asked
+        seconds.append(spent + clock() - start)
+        told.append(sum(asked))
+        asked.append(len(X))
+    return np.array(told), np.array(seconds), np.array(asked)
