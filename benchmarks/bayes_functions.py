@@ -29,13 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
+from sksearch._testing import FUNCTIONS as ALL_FUNCTIONS
 from sksearch._testing import make_function, minimize
 from sksearch.optimizers._bayes import BayesianOptimizer
 from sksearch.optimizers._random import RandomSampler
 from sksearch.optimizers._tpe import TreeParzenEstimator
 from sksearch.space import Categorical, Integer, Real
 
-FUNCTIONS = ("branin", "sphere", "log_scale", "mixed", "styblinski_tang", "rosenbrock")
+FUNCTIONS = ("branin", "sphere", "log_scale", "mixed", "styblinski_tang", "rosenbrock",
+             "hartmann6", "ackley", "levy")
 N_INITIAL_POINTS = 10
 
 
@@ -158,9 +160,25 @@ def available(method):
     return True
 
 
+def function(spec, seed):
+    """The shifted instance ``seed`` of ``"name"`` or ``"name:dimension"``."""
+    name, _, dim = spec.partition(":")
+    return make_function(name, seed, dim=int(dim) if dim else None)
+
+
+def function_spec(text):
+    """Argument type of ``--functions``: a known name, with an optional ``:dimension``."""
+    name, _, dim = text.partition(":")
+    if name not in ALL_FUNCTIONS or (dim and not dim.isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected one of {ALL_FUNCTIONS}, optionally followed by "
+            f"':dimension' (e.g. 'levy:20')")
+    return text
+
+
 def regret(task):
-    method, name, seed, budget = task
-    f = make_function(name, seed)
+    method, spec, seed, budget = task
+    f = function(spec, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the libraries' convergence chatter
         values = METHODS[method](f, seed, budget)
@@ -212,7 +230,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--budget", type=int, default=50)
-    parser.add_argument("--functions", nargs="+", default=list(FUNCTIONS), choices=FUNCTIONS)
+    parser.add_argument("--functions", nargs="+", default=list(FUNCTIONS), type=function_spec,
+                        help="names, each with an optional ':dimension' (e.g. rosenbrock:10)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     parser.add_argument("--jobs", type=int, default=1, help="processes running the runs")
     parser.add_argument("--no-timing", action="store_true")

@@ -26,7 +26,8 @@ from sklearn.base import BaseEstimator
 from ._loop import Loop
 from .space import Categorical, Integer, Real, Space
 
-FUNCTIONS = ("sphere", "branin", "rosenbrock", "styblinski_tang", "mixed", "log_scale")
+FUNCTIONS = ("sphere", "branin", "rosenbrock", "styblinski_tang", "mixed", "log_scale",
+             "ackley", "levy", "hartmann6")
 
 
 class TestFunction:
@@ -74,8 +75,8 @@ def make_function(name, seed=0, dim=None):
     seed : int
         Picks the shift: the optimum's location.
     dim : int, optional
-        Dimension of ``sphere``, ``rosenbrock`` and ``styblinski_tang``
-        (default 4, 4 and 3).
+        Dimension of ``sphere``, ``rosenbrock``, ``styblinski_tang``,
+        ``ackley`` and ``levy`` (default 4, 4, 3, 5 and 10).
     """
     # A stream of its own: an optimizer seeded with the same integer must not
     # draw the same numbers as the shift (default_rng([s, 0]) == default_rng(s)).
@@ -211,6 +212,67 @@ def _log_scale(rng, dim):
     return TestFunction("log_scale", space, f, 0.0, argmin)
 
 
+def _ackley(rng, dim):
+    # Multimodal: a ripple of period 1 on a bowl; the minimum moves anywhere
+    # in the middle half of the domain.
+    d = dim or 5
+    shift = rng.uniform(-16.0, 16.0, d)
+
+    def f(p):
+        z = _vector(p, d) - shift
+        return (-20.0 * np.exp(-0.2 * np.sqrt(np.mean(z**2)))
+                - np.exp(np.mean(np.cos(2 * np.pi * z))) + 20.0 + np.e)
+
+    space = {f"x{i}": Real(-32.768, 32.768) for i in range(d)}
+    return TestFunction("ackley", space, f, 0.0, _reals(shift))
+
+
+def _levy(rng, dim):
+    # Multimodal: a ripple of period 4 on a valley; the minimum at x = 1 + shift.
+    d = dim or 10
+    shift = rng.uniform(-4.0, 4.0, d)
+
+    def f(p):
+        w = 1.0 + (_vector(p, d) - shift - 1.0) / 4.0
+        return (np.sin(np.pi * w[0]) ** 2
+                + np.sum((w[:-1] - 1) ** 2 * (1 + 10 * np.sin(np.pi * w[:-1] + 1) ** 2))
+                + (w[-1] - 1) ** 2 * (1 + np.sin(2 * np.pi * w[-1]) ** 2))
+
+    space = {f"x{i}": Real(-10.0, 10.0) for i in range(d)}
+    return TestFunction("levy", space, f, 0.0, _reals(1.0 + shift))
+
+
+# Hartmann 6-D (Dixon & Szegő, 1978), on [0, 1]^6: six local minima.
+_HARTMANN_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+_HARTMANN_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+                        [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
+_HARTMANN_P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886],
+                               [2329, 4135, 8307, 3736, 1004, 9991],
+                               [2348, 1451, 3522, 2883, 3047, 6650],
+                               [4047, 8828, 8732, 5743, 1091, 381]])
+_HARTMANN_ARGMIN = np.array([0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573])
+
+
+def _hartmann6(rng, dim):
+    # The domain is the unit cube, so the instance moves its optimum by
+    # permuting and mirroring the axes: the same landscape, elsewhere.
+    order = rng.permutation(6)
+    mirror = rng.random(6) < 0.5
+
+    def original(u):
+        return -_HARTMANN_ALPHA @ np.exp(-np.sum(_HARTMANN_A * (u - _HARTMANN_P) ** 2, axis=1))
+
+    def to_original(x):
+        u = np.empty(6)
+        u[order] = np.where(mirror, 1.0 - x, x)
+        return u
+
+    argmin = np.where(mirror, 1.0 - _HARTMANN_ARGMIN[order], _HARTMANN_ARGMIN[order])
+    space = {f"x{i}": Real(0.0, 1.0) for i in range(6)}
+    return TestFunction("hartmann6", space, lambda p: original(to_original(_vector(p, 6))),
+                        original(_HARTMANN_ARGMIN), _reals(argmin))
+
+
 _BUILDERS = {
     "sphere": _sphere,
     "branin": _branin,
@@ -218,6 +280,9 @@ _BUILDERS = {
     "styblinski_tang": _styblinski_tang,
     "mixed": _mixed,
     "log_scale": _log_scale,
+    "ackley": _ackley,
+    "levy": _levy,
+    "hartmann6": _hartmann6,
 }
 
 
@@ -277,14 +342,35 @@ def ask_tell_seconds(optimizer, function, n_candidates):
     Drives ``optimizer`` on ``function`` until ``n_candidates`` were asked,
     timing only the optimizer's own calls (not the function).
     """
-    spent, asked = 0.0, 0
-    while asked < n_candidates:
-        start = time.perf_counter()
+    told, seconds, asked = ask_tell_times(optimizer, function, n_candidates)
+    return seconds.sum() / asked.sum()
+
+
+def ask_tell_times(optimizer, function, n_candidates, clock=time.perf_counter):
+    """Seconds of each ``ask`` + ``tell`` round until ``n_candidates`` were asked.
+
+    ``clock`` measures them: wall time by default, ``time.process_time`` for
+    the CPU time of the process (less sensitive to a busy machine).
+
+    Returns
+    -------
+    told : ndarray of int
+        Candidates told before each round (the observations the optimizer
+        had when it proposed).
+    seconds : ndarray
+        The optimizer's own time in the round (not the function's).
+    asked : ndarray of int
+        Candidates asked in the round.
+    """
+    told, seconds, asked = [], [], []
+    while sum(asked) < n_candidates:
+        start = clock()
         X = optimizer.ask()
-        spent += time.perf_counter() - start
+        spent = clock() - start
         y = -function.on_cube(X)
-        start = time.perf_counter()
+        start = clock()
         optimizer.tell(X, y)
-        spent += time.perf_counter() - start
-        asked += len(X)
-    return spent / asked
+        seconds.append(spent + clock() - start)
+        told.append(sum(asked))
+        asked.append(len(X))
+    return np.array(told), np.array(seconds), np.array(asked)

@@ -7,7 +7,7 @@ from scipy.optimize import approx_fprime
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
-from sksearch.optimizers._gp import GaussianProcess, _negative_log_likelihood, _squared_differences
+from sksearch.optimizers._gp import GaussianProcess, _negative_log_likelihood
 from sksearch.optimizers._warping import yeo_johnson
 
 LENGTH_SCALE = np.array([0.3, 0.5, 2.0])
@@ -58,10 +58,9 @@ def test_log_marginal_likelihood_matches_sklearn():
 def test_likelihood_gradient_matches_finite_differences():
     X, y = _data()
     z = (y - y.mean()) / y.std()
-    sq_diff = _squared_differences(X)
     theta = np.log([0.3, 0.5, 2.0, 1.3, 0.01])
-    value = lambda t: _negative_log_likelihood(t, sq_diff, z)[0]  # noqa: E731
-    gradient = _negative_log_likelihood(theta, sq_diff, z)[1]
+    value = lambda t: _negative_log_likelihood(t, X, z)[0]  # noqa: E731
+    gradient = _negative_log_likelihood(theta, X, z)[1]
     np.testing.assert_allclose(gradient, approx_fprime(theta, value, 1e-7), rtol=1e-4, atol=1e-5)
 
 
@@ -115,6 +114,20 @@ def test_conditioning_on_the_mean_keeps_the_mean_and_removes_the_uncertainty():
     assert new_std[0] < np.sqrt(NOISE) * y.std() < gp.predict(x, return_std=True)[1][0]
     # the original model is untouched
     assert len(gp.X_train_) == len(X)
+
+
+def test_conditioning_grows_the_factor_as_a_refit_would():
+    X, y = _data()
+    gp = _fixed_gp(X, y)
+    new_X = np.random.default_rng(3).random((2, 3))
+    new_y = np.array([3.5, 2.5])
+    grown = gp.condition_on(new_X[:1], new_y[:1]).condition_on(new_X[1:], new_y[1:])
+    refit = _fixed_gp(X, y)
+    refit.X_train_, refit._z = grown.X_train_, grown._z
+    refit._condition()
+    X_test = np.random.default_rng(4).random((10, 3))
+    for a, b in zip(grown.predict(X_test, return_std=True), refit.predict(X_test, return_std=True)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
 
 
 def test_repeated_rows_do_not_break_the_factorization():

@@ -20,6 +20,11 @@ _LOG_SQRT_PI_2 = 0.5 * np.log(np.pi / 2)
 # Below -1/sqrt(machine epsilon) the asymptotic form of log h is exact in
 # floating point (Ament et al., 2023, eq. 9).
 _Z_ASYMPTOTIC = -1.0 / np.sqrt(np.finfo(float).eps)
+# Evaluations of the acquisition (and its gradient) polishing the best candidates:
+# where the improvement expected is tiny its log is flat, and L-BFGS-B wanders
+# for hundreds of evaluations that change no proposal; 40 gave the same regret
+# on the shifted functions as 200, at a fifth of the cost.
+POLISH_EVALUATIONS = 40
 
 
 class Acquisition:
@@ -160,8 +165,9 @@ def _polish(objective, layout, starts):
         value, grad = objective(X, True)
         return -value.sum(), -grad[free]
 
+    options = {"maxiter": POLISH_EVALUATIONS, "maxfun": POLISH_EVALUATIONS}
     result = minimize(negative, starts[free], jac=True, method="L-BFGS-B",
-                      bounds=[(0.0, 1.0)] * int(free.sum()), options={"maxiter": 200})
+                      bounds=[(0.0, 1.0)] * int(free.sum()), options=options)
     X = starts.copy()
     X[free] = result.x
     X = layout.snap(X)

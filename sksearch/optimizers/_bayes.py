@@ -17,8 +17,13 @@ N_RANDOM_CANDIDATES = 1000
 N_LOCAL_CANDIDATES = 500
 LOCAL_STEPS = (0.01, 0.05, 0.2)
 N_ANCHORS = 5
-# Fits between two choices of warping or none (see _fit_surrogate).
+# Fits between two choices of warping or none, and between two restarts of the
+# likelihood maximization from random hyperparameters (see _fit_surrogate).
 SELECT_EVERY = 5
+RESTART_EVERY = 5
+# L-BFGS-B iterations of the model not in use when the two are compared: its
+# hyperparameters of the last comparison are close, a few steps suffice.
+SELECT_ITERATIONS = 4
 
 
 class BayesianOptimizer(ModelBasedOptimizer):
@@ -122,31 +127,45 @@ class BayesianOptimizer(ModelBasedOptimizer):
         the scores are more likely is kept: marginal likelihood of the scores
         themselves (the warping's Jacobian included), less one for the
         warping's fitted exponent (Akaike's penalty). In between, only the
-        one kept is refitted (with the same exponent).
+        one kept is refitted (with the same exponent), and every
+        ``RESTART_EVERY`` fits also from random hyperparameters; restarts
+        and selections fall on different fits, so that no proposal pays for
+        both.
         """
         y, n = self.y_, len(self.y_)
         select = self._n_fits % SELECT_EVERY == 0
+        restart = self._n_fits % RESTART_EVERY == RESTART_EVERY // 2
         self._n_fits += 1
         if y.std() == 0:
-            return self._raw_gp.fit(self.X_, y), y
+            return self._raw_gp.fit(self.X_, y, restart=restart), y
         if not select:
             if self._exponent is None:
-                return self._raw_gp.fit(self.X_, y), y
+                return self._raw_gp.fit(self.X_, y, restart=restart), y
             warped = yeo_johnson(y, self._exponent)[0]
-            return self._warped_gp.fit(self.X_, warped), warped
-        self._raw_gp.fit(self.X_, y)
+            return self._warped_gp.fit(self.X_, warped, restart=restart), warped
+        # the model in use is polished fully, the other one (fitted at the last
+        # selection) only enough to compare them
+        warping = self._exponent is not None
+        self._raw_gp.fit(self.X_, y, max_iter=self._select_iterations(self._raw_gp, warping))
         raw = self._raw_gp.log_marginal_likelihood_value_ - n * np.log(y.std())
         warped, log_jacobian, exponent = yeo_johnson(y)
         self._exponent = None
         if not np.all(np.isfinite(warped)) or warped.std() == 0:
             return self._raw_gp, y
-        self._warped_gp.fit(self.X_, warped)
+        self._warped_gp.fit(self.X_, warped,
+                            max_iter=self._select_iterations(self._warped_gp, not warping))
         evidence = (self._warped_gp.log_marginal_likelihood_value_
                     - n * np.log(warped.std()) + log_jacobian - 1.0)
         if evidence <= raw:
             return self._raw_gp, y
         self._exponent = exponent
         return self._warped_gp, warped
+
+    @staticmethod
+    def _select_iterations(gp, other):
+        """L-BFGS-B iterations of ``gp`` at a selection: few for the ``other``
+        model once fitted, else its default."""
+        return SELECT_ITERATIONS if other and gp.theta_ is not None else None
 
     def _candidates(self):
         """The global sample: every point of a small finite space, else uniform

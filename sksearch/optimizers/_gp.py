@@ -6,12 +6,17 @@ length scale per cube column (automatic relevance determination), a signal
 variance and a noise variance. The targets are standardized; the kernel's
 hyperparameters maximize the log marginal likelihood (Rasmussen & Williams,
 2006, eq. 5.8) plus a weak prior on the length scales, with the analytic
-gradient (eq. 5.9) and L-BFGS-B, started from the previous fit and, every few
-fits, from the best of many random hyperparameters.
+gradient (eq. 5.9) and L-BFGS-B, started from the previous fit and, on the
+fits the caller asks to restart, from the best of many random hyperparameters.
+The linear algebra is arranged so that a fit and a prediction stay cheap at a
+few hundred points: distances from matrix products, LAPACK factors in place,
+and a Cholesky factor that grows by a row for each fantasy.
 """
 
 import numpy as np
-from scipy.linalg import cho_solve, cholesky, solve_triangular
+from scipy.linalg import cho_solve, solve_triangular
+from scipy.linalg.blas import dtrsm
+from scipy.linalg.lapack import dpotrf, dpotri, dpotrs
 from scipy.optimize import minimize
 
 SQRT5 = np.sqrt(5.0)
@@ -21,12 +26,16 @@ SIGNAL_VARIANCE_BOUNDS = (5e-2, 2e1)
 # The noise floor is low so that a deterministic score is interpolated to the
 # precision an optimum needs; noisy scores (cross-validation) raise it by likelihood.
 NOISE_BOUNDS = (1e-9, 1.0)
-# Random hyperparameters screened for the restarts of the likelihood maximization.
+# Random hyperparameters screened for the restarts of the likelihood maximization,
+# and the most points a restart looks at (see GaussianProcess._maximize_likelihood).
 N_SCREENED = 20
+RESTART_SUBSET = 64
 # Relative decrease of the objective below which L-BFGS-B stops: 1e-4 nats on
 # a likelihood of ~100 nats changes no prediction; tighter ends in failed line
 # searches on a nearly flat likelihood (many wasted evaluations).
 LIKELIHOOD_FTOL = 1e-6
+# Rows predicted at once (see GaussianProcess.predict).
+PREDICT_CHUNK = 256
 # Added to the diagonal so that the Cholesky factor exists for duplicate rows.
 _JITTER = 1e-10
 
@@ -44,12 +53,9 @@ class GaussianProcess:
     Parameters
     ----------
     n_restarts : int, default=2
-        Random starting points of the likelihood maximization, besides the
-        previous fit's hyperparameters (or a default guess on the first fit).
-    restart_every : int, default=5
-        The random starts are tried on the first fit and every
-        ``restart_every`` fits; the other fits only polish the previous
-        hyperparameters, which change little when a few points are added.
+        Random starting points of the likelihood maximization on a restart
+        (see :meth:`fit`), besides the previous fit's hyperparameters (or a
+        default guess on the first fit).
     max_iter : int, default=100
         L-BFGS-B iterations per start.
     random_state : int, numpy.random.Generator or None, default=None
@@ -74,17 +80,22 @@ class GaussianProcess:
     True
     """
 
-    def __init__(self, *, n_restarts=2, restart_every=5, max_iter=100, random_state=None):
+    def __init__(self, *, n_restarts=2, max_iter=100, random_state=None):
         self.n_restarts = n_restarts
-        self.restart_every = restart_every
-        self._n_fits = 0
         self.max_iter = max_iter
         self.rng = np.random.default_rng(random_state)
         self.theta_ = None
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, optimize=True):
-        """Standardize ``y``, fit the hyperparameters (if ``optimize``), condition on the data."""
+    def fit(self, X, y, optimize=True, restart=False, max_iter=None):
+        """Standardize ``y``, fit the hyperparameters, condition on the data.
+
+        ``optimize=False`` keeps the hyperparameters. Otherwise they are
+        polished from the previous fit's, which change little when a few
+        points are added, and with ``restart`` (always on the first fit)
+        also searched from random ones. ``max_iter`` overrides the model's
+        L-BFGS-B iterations per start for this fit.
+        """
         X = np.atleast_2d(np.asarray(X, dtype=float))
         y = np.asarray(y, dtype=float).ravel()
         self.y_mean_ = y.mean()
@@ -94,70 +105,104 @@ class GaussianProcess:
         n_dims = X.shape[1]
         if self.theta_ is None or len(self.theta_) != n_dims + 2:
             self.theta_ = np.log(np.r_[np.full(n_dims, 0.5), 1.0, 1e-3])
+            restart = True
+        value = np.inf
         if optimize:
-            self.theta_ = self._maximize_likelihood(X, self._z)
+            max_iter = self.max_iter if max_iter is None else max_iter
+            self.theta_, value = self._maximize_likelihood(X, self._z, restart, max_iter)
         self._condition()
-        self.log_marginal_likelihood_value_ = self.log_marginal_likelihood()
+        if np.isfinite(value):  # the optimum's negative log posterior, less the prior
+            self.log_marginal_likelihood_value_ = -(value - _length_scale_prior(self.theta_)[0])
+        else:
+            self.log_marginal_likelihood_value_ = self.log_marginal_likelihood()
         return self
 
     def condition_on(self, X, y):
         """A copy that also knows ``(X, y)``, with the same hyperparameters and scaling.
 
         Used for fantasies: a batch's pending points told their predicted
-        value (kriging believer) shrink the uncertainty around them.
+        value (kriging believer) shrink the uncertainty around them. The
+        Cholesky factor grows by the new rows (O(n^2) per row, not O(n^3)).
         """
+        X = np.atleast_2d(np.asarray(X, dtype=float))
         new = object.__new__(GaussianProcess)
         new.__dict__.update(self.__dict__)
-        new.X_train_ = np.vstack([self.X_train_, np.atleast_2d(X)])
+        new.X_train_ = np.vstack([self.X_train_, X])
         z = (np.asarray(y, dtype=float).ravel() - self.y_mean_) / self.y_std_
         new._z = np.r_[self._z, z]
-        new._condition()
+        # [[L, 0], [B^T, C]] with B = L^-1 k(X_train, X), C C^T = k(X, X) + noise - B^T B
+        cross = solve_triangular(self._L, self._kernel(self.X_train_, X), lower=True,
+                                 check_finite=False)
+        corner = self._kernel(X, X) - cross.T @ cross
+        corner[np.diag_indices(len(X))] += self.noise_ + self._jitter
+        C, info = dpotrf(corner, lower=1, clean=1)
+        if info != 0:  # a point (nearly) told already: factor again with more jitter
+            new._condition()
+            return new
+        n, m = len(self._L), len(X)
+        new._L = np.zeros((n + m, n + m))
+        new._L[:n, :n], new._L[n:, :n], new._L[n:, n:] = self._L, cross.T, C
+        new._alpha = cho_solve((new._L, True), new._z, check_finite=False)
         return new
 
+    def _kernel(self, A, B=None):
+        """Noise-free covariance of the rows of ``A`` and ``B`` (default ``A``)."""
+        scale = self.length_scale_
+        return _matern(_distances(A / scale, None if B is None else B / scale),
+                       self.signal_variance_)
+
     def _condition(self):
-        K = self._covariance(self.X_train_, self.X_train_, self.theta_)
-        K[np.diag_indices_from(K)] += np.exp(self.theta_[-1])
+        K = self._kernel(self.X_train_)
+        K[np.diag_indices_from(K)] += self.noise_
         jitter = _JITTER
         while True:  # nearly equal rows: more jitter until the factor exists
-            try:
-                self._L = cholesky(K + jitter * np.eye(len(K)), lower=True)
+            L, info = dpotrf(K + jitter * np.eye(len(K)), lower=1, clean=1)
+            if info == 0:
                 break
-            except np.linalg.LinAlgError:
-                if jitter > 1e-3:
-                    raise
-                jitter *= 100.0
-        self._alpha = cho_solve((self._L, True), self._z)
+            if jitter > 1e-3:
+                raise np.linalg.LinAlgError("the covariance is not positive definite")
+            jitter *= 100.0
+        self._L, self._jitter = L, jitter
+        self._alpha = cho_solve((L, True), self._z, check_finite=False)
 
-    def _maximize_likelihood(self, X, z):
-        sq_diff = _squared_differences(X)
-        bounds = np.log([LENGTH_SCALE_BOUNDS] * X.shape[1]
-                        + [SIGNAL_VARIANCE_BOUNDS, NOISE_BOUNDS])
+    def _maximize_likelihood(self, X, z, restart, max_iter):
+        """The hyperparameters of largest posterior density (and their negative
+        log posterior), from the previous ones and, on a restart, from random ones.
+
+        Each restart screens ``N_SCREENED`` random hyperparameters by their
+        likelihood alone (no gradient: cheap) and runs L-BFGS-B from the best
+        ``n_restarts``. Past ``RESTART_SUBSET`` points, the restarts use a
+        random subset of that size (a restart only has to find the right
+        basin), and only the start most likely on all points is polished on
+        all of them: the cost of a fit stays bounded as the data grow.
+        """
+        n, n_dims = X.shape
+        bounds = np.log([LENGTH_SCALE_BOUNDS] * n_dims + [SIGNAL_VARIANCE_BOUNDS, NOISE_BOUNDS])
         starts = [np.clip(self.theta_, bounds[:, 0], bounds[:, 1])]
-        restart = self._n_fits % self.restart_every == 0
-        self._n_fits += 1
         if restart and self.n_restarts > 0:
-            # screen many random hyperparameters by their likelihood alone (no
-            # gradient: cheap) and start L-BFGS-B from the best few
-            n_dims = X.shape[1]
+            subset = np.arange(n)
+            if n > RESTART_SUBSET:
+                subset = np.sort(self.rng.choice(n, RESTART_SUBSET, replace=False))
             screened = np.column_stack([
                 self.rng.uniform(np.log(0.05), np.log(2.0), (N_SCREENED, n_dims)),
                 np.log(self.rng.uniform(0.5, 2.0, N_SCREENED)),
                 self.rng.uniform(np.log(1e-6), np.log(1e-1), N_SCREENED),
             ])
-            values = [_negative_log_likelihood(t, sq_diff, z, gradient=False)
-                      + _length_scale_prior(t)[0] for t in screened]
-            starts.extend(screened[np.argsort(values, kind="stable")[: self.n_restarts]])
+            values = [_negative_log_posterior(t, X[subset], z[subset], gradient=False)
+                      for t in screened]
+            for theta in screened[np.argsort(values, kind="stable")[: self.n_restarts]]:
+                if n > RESTART_SUBSET:
+                    theta = _fit_theta(theta, X[subset], z[subset], bounds, max_iter)[0]
+                starts.append(theta)
+        if n > RESTART_SUBSET and len(starts) > 1:
+            values = [_negative_log_posterior(t, X, z, gradient=False) for t in starts]
+            starts = [starts[int(np.argmin(values))]]
         best, best_value = starts[0], np.inf
         for theta in starts:
-            try:
-                result = minimize(_negative_log_posterior, theta, args=(sq_diff, z), jac=True,
-                                  method="L-BFGS-B", bounds=bounds,
-                                  options={"maxiter": self.max_iter, "ftol": LIKELIHOOD_FTOL})
-            except np.linalg.LinAlgError:
-                continue
-            if np.isfinite(result.fun) and result.fun < best_value:
-                best, best_value = result.x, result.fun
-        return best
+            theta, value = _fit_theta(theta, X, z, bounds, max_iter)
+            if value < best_value:
+                best, best_value = theta, value
+        return best, best_value
 
     # ------------------------------------------------------------------ predict
     @property
@@ -180,43 +225,33 @@ class GaussianProcess:
         The returned values are on the scale of the training targets.
         """
         X = np.atleast_2d(np.asarray(X, dtype=float))
-        k, dk = self._cross_covariance(X, return_grad)
+        if len(X) > PREDICT_CHUNK and not return_grad:
+            # blocks of rows whose (rows, n) arrays stay in cache: faster
+            parts = [self.predict(X[i : i + PREDICT_CHUNK], return_std)
+                     for i in range(0, len(X), PREDICT_CHUNK)]
+            return tuple(map(np.concatenate, zip(*parts))) if return_std else np.concatenate(parts)
+        scale = self.length_scale_
+        r = _distances(X / scale, self.X_train_ / scale)
+        k = _matern(r, self.signal_variance_)
         mean = k @ self._alpha * self.y_std_ + self.y_mean_
         if not (return_std or return_grad):
             return mean
-        v = solve_triangular(self._L, k.T, lower=True)
-        var = np.maximum(self.signal_variance_ - np.einsum("ij,ij->j", v, v), 1e-12)
+        v = dtrsm(1.0, self._L, k, side=1, lower=1, trans_a=1)  # rows of k L^-T
+        var = np.maximum(self.signal_variance_ - np.einsum("ij,ij->i", v, v), 1e-12)
         std = np.sqrt(var) * self.y_std_
         if not return_grad:
             return mean, std
-        # dk has shape (m, n, d): d k(x_i, X_a) / d x_ij
-        w = solve_triangular(self._L, v, lower=True, trans="T").T  # K^-1 k per row, (m, n)
-        dmean = np.einsum("mnd,n->md", dk, self._alpha) * self.y_std_
-        dvar = -2.0 * np.einsum("mnd,mn->md", dk, w)
+        # d k(x_i, x_a) / d x_ij = F_ia (x_ij - x_aj) / l_j^2 with
+        # F = -s2 5/3 (1 + sqrt5 r) exp(-sqrt5 r); sums over a as matrix products
+        F = -self.signal_variance_ * 5.0 / 3.0 * (1.0 + SQRT5 * r) * np.exp(-SQRT5 * r)
+        w = dtrsm(1.0, self._L, v, side=1, lower=1)  # rows of k K^-1
+        X_train, inv_l2 = self.X_train_, scale**-2.0
+        Fa = F * self._alpha
+        dmean = (X * Fa.sum(axis=1)[:, None] - Fa @ X_train) * inv_l2 * self.y_std_
+        Fw = F * w
+        dvar = -2.0 * (X * Fw.sum(axis=1)[:, None] - Fw @ X_train) * inv_l2
         dstd = dvar / (2.0 * np.sqrt(var))[:, None] * self.y_std_
         return mean, std, dmean, dstd
-
-    def _cross_covariance(self, X, return_grad):
-        scale, s2 = self.length_scale_, self.signal_variance_
-        if not return_grad:
-            # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b: matrix products for many rows
-            A, B = X / scale, self.X_train_ / scale
-            r2 = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1) - 2.0 * A @ B.T
-            r = np.sqrt(np.maximum(r2, 0.0))
-            return s2 * (1.0 + SQRT5 * r + 5.0 / 3.0 * r2.clip(0.0)) * np.exp(-SQRT5 * r), None
-        diff = (X[:, None, :] - self.X_train_[None, :, :]) / scale
-        r = np.sqrt(np.einsum("mnd,mnd->mn", diff, diff))
-        decay = np.exp(-SQRT5 * r)
-        k = s2 * (1.0 + SQRT5 * r + 5.0 / 3.0 * r**2) * decay
-        # d k / d x_j = -s2 * 5/3 (1 + sqrt5 r) exp(-sqrt5 r) (x_j - x'_j) / l_j^2
-        factor = -s2 * 5.0 / 3.0 * (1.0 + SQRT5 * r) * decay
-        return k, factor[:, :, None] * diff / scale
-
-    @staticmethod
-    def _covariance(A, B, theta):
-        diff = (A[:, None, :] - B[None, :, :]) / np.exp(theta[:-2])
-        r = np.sqrt(np.einsum("mnd,mnd->mn", diff, diff))
-        return np.exp(theta[-2]) * (1.0 + SQRT5 * r + 5.0 / 3.0 * r**2) * np.exp(-SQRT5 * r)
 
     def log_marginal_likelihood(self, theta=None):
         """Log marginal likelihood of the standardized training targets.
@@ -225,52 +260,107 @@ class GaussianProcess:
         default: the fitted hyperparameters.
         """
         theta = self.theta_ if theta is None else np.asarray(theta, dtype=float)
-        return -_negative_log_likelihood(theta, _squared_differences(self.X_train_), self._z)[0]
+        return -_negative_log_likelihood(theta, self.X_train_, self._z, gradient=False)
 
 
-def _squared_differences(X):
-    """``(x_aj - x_bj)^2`` for every pair of rows, as an array of shape (n * n, d)."""
-    diff = X[:, None, :] - X[None, :, :]
-    return (diff * diff).reshape(-1, X.shape[1])
+def _fit_theta(theta, X, z, bounds, max_iter):
+    """L-BFGS-B on the negative log posterior from ``theta``: (theta, value)."""
+    result = minimize(_negative_log_posterior, theta, args=(X, z), jac=True,
+                      method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": max_iter, "ftol": LIKELIHOOD_FTOL})
+    if not np.isfinite(result.fun):
+        return theta, np.inf
+    return result.x, result.fun
 
 
-def _negative_log_likelihood(theta, sq_diff, z, gradient=True):
+def _matern(r, signal_variance, decay=None):
+    """Matérn 5/2 covariance at scaled distances ``r`` (R&W eq. 4.17).
+
+    ``decay``, if given, is ``exp(-sqrt(5) r)``, already computed.
+    """
+    if decay is None:
+        decay = r * -SQRT5
+        np.exp(decay, out=decay)
+    k = r * (5.0 / 3.0)  # in place: s2 (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r)
+    k += SQRT5
+    k *= r
+    k += 1.0
+    k *= decay
+    k *= signal_variance
+    return k
+
+
+def _distances(A, B=None):
+    """Euclidean distances between the rows of ``A`` and of ``B`` (default ``A``).
+
+    From ``|a - b|^2 = |a|^2 + |b|^2 - 2 a.b``: one matrix product, no
+    (n, n, d) array; the diagonal of ``A`` against itself is exactly zero.
+    """
+    same = B is None
+    B = A if same else B
+    r = A @ B.T
+    r *= -2.0
+    r += np.einsum("ij,ij->i", A, A)[:, None]
+    r += np.einsum("ij,ij->i", B, B)
+    np.maximum(r, 0.0, out=r)
+    if same:
+        r[np.diag_indices(len(A))] = 0.0
+    return np.sqrt(r, out=r)
+
+
+def _negative_log_likelihood(theta, X, z, gradient=True):
     """Negative log marginal likelihood and its gradient in ``theta`` (R&W eqs. 5.8, 5.9).
 
-    With ``gradient=False``, the value only.
+    With ``gradient=False``, the value only. Written for few (n, n)
+    temporaries: at a few hundred points, allocating them costs as much as
+    the arithmetic.
     """
     n = len(z)
-    inv_l2 = np.exp(-2.0 * theta[:-2])
+    scaled = X * np.exp(-theta[:-2])
     s2, noise = np.exp(theta[-2]), np.exp(theta[-1])
-    r = np.sqrt(np.maximum(sq_diff @ inv_l2, 0.0)).reshape(n, n)
-    decay = np.exp(-SQRT5 * r)
-    K_f = s2 * (1.0 + SQRT5 * r + 5.0 / 3.0 * r**2) * decay
-    K = K_f.copy()
+    r = _distances(scaled)
+    decay = r * -SQRT5
+    np.exp(decay, out=decay)
+    K = _matern(r, s2, decay)
     K[np.diag_indices(n)] += noise + _JITTER
-    try:
-        L = cholesky(K, lower=True)
-    except np.linalg.LinAlgError:
+    # K is symmetric: its transpose is the Fortran-ordered array LAPACK factors in place
+    L, info = dpotrf(K.T, lower=1, clean=1, overwrite_a=1)
+    if info != 0:
         return (np.inf, np.zeros_like(theta)) if gradient else np.inf
-    alpha = cho_solve((L, True), z)
+    alpha, _ = dpotrs(L, z, lower=1)
     value = 0.5 * z @ alpha + np.log(np.diag(L)).sum() + 0.5 * n * np.log(2 * np.pi)
     if not gradient:
         return value
-    # d(-log p)/d theta = -0.5 tr((alpha alpha^T - K^-1) dK/d theta)
-    W = np.outer(alpha, alpha) - cho_solve((L, True), np.eye(n))
-    # d K / d log l_j = s2 * 5/3 (1 + sqrt5 r) exp(-sqrt5 r) (x_j - x'_j)^2 / l_j^2
-    G = W * (s2 * 5.0 / 3.0 * (1.0 + SQRT5 * r) * decay)
+    # d(-log p)/d theta = -0.5 tr(W dK/d theta), W = alpha alpha^T - K^-1
+    inverse, _ = dpotri(L, lower=1, overwrite_c=1)  # K^-1 on and below the diagonal, 0 above
+    trace_inverse, alpha2 = np.trace(inverse), alpha @ alpha
+    W = np.outer(alpha, alpha)
+    W -= inverse
+    W -= inverse.T
+    W[np.diag_indices(n)] += np.diag(inverse)
+    # d K_ab / d log l_j = s2 * 5/3 (1 + sqrt5 r) exp(-sqrt5 r) (a_j - b_j)^2, a = x / l;
+    # sum_ab G_ab (a_j - b_j)^2 = 2 (sum_a a_j^2 sum_b G_ab - sum_a a_j (G a)_j), G symmetric
+    G = r
+    G *= SQRT5 * s2 * 5.0 / 3.0
+    G += s2 * 5.0 / 3.0
+    G *= decay
+    G *= W
     grad = np.empty_like(theta)
-    grad[:-2] = -0.5 * (G.reshape(-1) @ sq_diff) * inv_l2
-    grad[-2] = -0.5 * np.sum(W * K_f)
-    grad[-1] = -0.5 * noise * np.trace(W)
+    grad[:-2] = -(G.sum(axis=1) @ scaled**2 - np.einsum("aj,aj->j", scaled, G @ scaled))
+    # dK/d log s2 = K - (noise + jitter) I and dK/d log noise = noise I:
+    # tr(W K) = z.alpha - n, tr(W) = alpha.alpha - tr(K^-1)
+    diagonal = noise + _JITTER
+    grad[-2] = -0.5 * (z @ alpha - n - diagonal * (alpha2 - trace_inverse))
+    grad[-1] = -0.5 * noise * (alpha2 - trace_inverse)
     return value, grad
 
 
-
-def _negative_log_posterior(theta, sq_diff, z):
-    """Negative log likelihood plus the length scales' negative log prior, and its gradient."""
-    value, grad = _negative_log_likelihood(theta, sq_diff, z)
+def _negative_log_posterior(theta, X, z, gradient=True):
+    """Negative log likelihood plus the length scales' negative log prior (and gradient)."""
     prior, prior_grad = _length_scale_prior(theta)
+    if not gradient:
+        return _negative_log_likelihood(theta, X, z, gradient=False) + prior
+    value, grad = _negative_log_likelihood(theta, X, z)
     return value + prior, grad + prior_grad
 
 
