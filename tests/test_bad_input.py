@@ -156,6 +156,11 @@ COMMON_BAD = [
     ({"checkpoint": 42}, "checkpoint"),
     ({"callbacks": ["not callable"]}, "callbacks"),
     ({"scoring": ["accuracy", "f1_macro"], "refit": "auc"}, "refit"),
+    ({"n_iter": True}, "'n_iter' parameter .*not a bool"),
+    ({"n_iter_no_change": True}, "'n_iter_no_change' parameter .*not a bool"),
+    ({"n_jobs": True}, "'n_jobs' parameter .*not a bool"),
+    ({"max_time": True}, "'max_time' parameter .*not a bool"),
+    ({"tol": False}, "'tol' parameter .*not a bool"),
 ]
 
 OWN_BAD = {
@@ -166,6 +171,8 @@ OWN_BAD = {
         ({"inertia": 1.5}, "inertia"),
         ({"cognitive": -1.0}, "cognitive"),
         ({"social": "strong"}, "social"),
+        ({"n_particles": True}, "'n_particles' parameter .*not a bool"),
+        ({"inertia": False}, "'inertia' parameter .*not a bool"),
     ],
     GeneticSearchCV: [
         ({"population_size": 1}, "population_size"),
@@ -176,6 +183,8 @@ OWN_BAD = {
         ({"tournament_size": 0}, "tournament_size"),
         ({"elitism": -1}, "elitism"),
         ({"crossover": "three-point"}, "crossover"),
+        ({"elitism": True}, "'elitism' parameter .*not a bool"),
+        ({"population_size": True}, "'population_size' parameter .*not a bool"),
     ],
     BayesSearchCV: [
         ({"surrogate": "random-forest"}, "surrogate"),
@@ -184,6 +193,9 @@ OWN_BAD = {
         ({"n_initial_points": 0}, "n_initial_points"),
         ({"xi": -1.0}, "xi"),
         ({"kappa": -2.0}, "kappa"),
+        ({"batch_size": True}, "'batch_size' parameter .*not a bool"),
+        ({"n_initial_points": True}, "'n_initial_points' parameter .*not a bool"),
+        ({"xi": True}, "'xi' parameter .*not a bool"),
     ],
 }
 
