@@ -381,10 +381,7 @@ class Categorical(Dimension):
             )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Categorical name must be a string, got {name!r}")
-        unique = []
-        for choice in choices:
-            if not any(_same(choice, kept) for kept in unique):
-                unique.append(choice)
+        unique = _distinct(choices)
         if not unique:
             raise ValueError("Categorical needs at least one choice, got none")
         self.n_repeated = len(choices) - len(unique)
@@ -451,6 +448,23 @@ def _refuse(dim):
     problem = dim.problem()
     if problem is not None:
         raise ValueError(problem)
+
+
+def _distinct(choices):
+    """The choices without repeats (see :func:`_same`), in their order."""
+    unique, seen, unhashable = [], set(), []
+    for choice in choices:
+        try:  # (type, value) pairs: equal values of one type, found by hashing
+            key = (type(choice), choice)
+            if key in seen:
+                continue
+            seen.add(key)
+        except (TypeError, ValueError):  # unhashable or without a plain ==
+            if any(_same(choice, kept) for kept in unhashable):
+                continue
+            unhashable.append(choice)
+        unique.append(choice)
+    return unique
 
 
 def _same(a, b):

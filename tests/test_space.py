@@ -223,6 +223,9 @@ def test_repeated_choices_collapse_with_a_warning():
     # equal values of different types stay apart, as the estimator may tell them apart
     assert Categorical([1, 1.0, True]).choices == [1, 1.0, True]
     assert Categorical([1, 1.0, True]).decode(np.eye(3)) == [1, 1.0, True]
+    svc = SVC()
+    assert len(Categorical([svc, svc, SVC()]).choices) == 2  # one object, or two
+    assert Categorical([[1], [1], None]).choices == [[1], None]  # unhashable ones too
 
 
 def test_identical_subspaces_collapse_with_a_warning():
