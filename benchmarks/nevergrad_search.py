@@ -11,7 +11,7 @@ batch (``num_workers=1``), its natural sequential mode.
 
 import numpy as np
 
-from sksearch._engine import BaseOptimizerSearch
+from sksearch.base import BaseOptimizerSearch
 from sksearch.optimizers import Optimizer
 
 
@@ -33,7 +33,7 @@ class NevergradSearchCV(BaseOptimizerSearch):
         super().__init__(estimator, param_distributions, **common)
         self.method = method
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         return NevergradOptimizer(layout, method=self.method, budget=self.n_iter,
                                   random_state=random_state)
 

@@ -58,7 +58,6 @@ for name, search in searches.items():
           f"{search.best_score_:>12.4f} {search.score(X_test, y_test):>13.4f}")
 
 ax = plot_convergence(*searches.values(), labels=list(searches))
-ax.set_title("SVC on digits: best CV accuracy vs candidates")
-plt.tight_layout()
+ax.set_title("SVC on digits, every strategy at the same budget")
 plt.savefig("compare_strategies.png", dpi=120)
 print("convergence plot saved to compare_strategies.png")

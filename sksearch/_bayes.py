@@ -3,10 +3,9 @@
 import math
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ._constraints import no_bools
-from ._engine import BaseOptimizerSearch
+from ._search import BaseOptimizerSearch
+from ._sklearn import Interval, StrOptions
 from .optimizers._acquisition import ACQUISITIONS
 from .optimizers._bayes import BayesianOptimizer
 from .optimizers._tpe import TreeParzenEstimator
@@ -37,10 +36,10 @@ class BayesSearchCV(BaseOptimizerSearch):
     Two surrogates: a Gaussian process (``"gp"``, the default: Matérn 5/2
     kernel with one length scale per parameter, fitted by maximum
     likelihood; best for budgets up to a few hundred candidates and mostly
-    numeric spaces, see :class:`~sksearch.optimizers._bayes.BayesianOptimizer`)
+    numeric spaces, see :class:`~sksearch.optimizers.BayesianOptimizer`)
     and a tree-structured Parzen estimator (``"tpe"``: much cheaper per
     proposal, suited to large budgets and large, mostly categorical spaces,
-    see :class:`~sksearch.optimizers._tpe.TreeParzenEstimator`). Integer
+    see :class:`~sksearch.optimizers.TreeParzenEstimator`). Integer
     parameters are modelled on their own values (no rounding error fools
     the model), a categorical one as its choices without false order.
 
@@ -53,7 +52,7 @@ class BayesSearchCV(BaseOptimizerSearch):
 
     n_initial_points : int, default=None
         Candidates of the initial Latin hypercube, before the surrogate is
-        used. None: ``min(10, n_iter // 4)``, at least 2.
+        used. None: ``min(10, n_iter // 4)``, at least 2. At most ``n_iter``.
 
     surrogate : {"gp", "tpe"}, default="gp"
         The model of the score: Gaussian process or tree-structured Parzen
@@ -84,7 +83,8 @@ class BayesSearchCV(BaseOptimizerSearch):
         depends on ``n_jobs``, so neither do the results; with many more
         workers (a cluster), set about ``n_workers / n_splits``: larger
         batches fill the workers at a small cost in candidates per
-        improvement.
+        improvement. At most the budget left after the initial design
+        (``n_iter - n_initial_points``).
 
     {common_parameters}
 
@@ -136,7 +136,7 @@ class BayesSearchCV(BaseOptimizerSearch):
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
     })
 
-    def __init__(self, estimator, param_distributions, *, n_initial_points=None,
+    def __init__(self, estimator, param_distributions=None, *, n_initial_points=None,
                  surrogate="gp", acquisition="ei", xi=0.0, kappa=1.96, batch_size=None,
                  **common):
         super().__init__(estimator, param_distributions, **common)
@@ -147,13 +147,16 @@ class BayesSearchCV(BaseOptimizerSearch):
         self.kappa = kappa
         self.batch_size = batch_size
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         n_initial = self.n_initial_points
         if n_initial is None:
-            n_initial = max(2, min(MAX_INITIAL_POINTS, self.n_iter // 4))
+            n_initial = max(2, min(MAX_INITIAL_POINTS, budget // 4))
         batch_size = self.batch_size
         if batch_size is None:
             batch_size = math.ceil(MIN_FITS_PER_BATCH / self.n_splits_)
+        # no work on candidates the budget cannot evaluate
+        n_initial = min(n_initial, budget)
+        batch_size = min(batch_size, max(1, budget - n_initial))
         if self.surrogate == "tpe":
             return TreeParzenEstimator(layout, n_initial_points=n_initial,
                                        batch_size=batch_size, random_state=random_state)

@@ -10,7 +10,8 @@ them, with scikit-learn's usual message.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
+
+from ._sklearn import Interval
 
 
 class _Number(Interval):

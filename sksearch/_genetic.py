@@ -3,10 +3,9 @@
 import warnings
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ._constraints import no_bools
-from ._engine import BaseOptimizerSearch
+from ._search import BaseOptimizerSearch
+from ._sklearn import Interval, StrOptions
 from .optimizers._genetic import (
     CROSSOVERS,
     SELECTIONS,
@@ -29,7 +28,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     hypercube. Integer and log-scale parameters mutate on their own scale,
     a categorical parameter is one gene (recombined whole, mutated by a
     random reset). The defaults are sized for budgets of tens of
-    candidates; see :class:`~sksearch.optimizers._genetic.GeneticAlgorithm`
+    candidates; see :class:`~sksearch.optimizers.GeneticAlgorithm`
     for the algorithm.
 
     ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
@@ -108,7 +107,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     >>> from scipy.stats import loguniform
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.svm import SVC
-    >>> from sksearch._genetic import GeneticSearchCV
+    >>> from sksearch import GeneticSearchCV
     >>> X, y = load_iris(return_X_y=True)
     >>> space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1e1),
     ...          "kernel": ["rbf", "sigmoid"]}
@@ -135,7 +134,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         population_size=None,
         crossover="sbx",
@@ -155,10 +154,10 @@ class GeneticSearchCV(BaseOptimizerSearch):
         self.tournament_size = tournament_size
         self.elitism = elitism
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         population_size = self.population_size
         if population_size is None:
-            population_size = min(default_population_size(layout), max(4, self.n_iter // 4))
+            population_size = default_population_size(layout, budget)
         if self.elitism is not None and self.elitism >= population_size:
             raise ValueError(
                 f"elitism={self.elitism} must be smaller than the population size "
@@ -168,7 +167,8 @@ class GeneticSearchCV(BaseOptimizerSearch):
             self._warn_if_it_never_evolves(population_size)
         return GeneticAlgorithm(
             layout,
-            population_size=population_size,
+            population_size=self.population_size,
+            n_iter=budget,
             crossover=self.crossover,
             crossover_rate=self.crossover_rate,
             mutation_rate=self.mutation_rate,

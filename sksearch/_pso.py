@@ -3,10 +3,9 @@
 import warnings
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval
-
 from ._constraints import no_bools
-from ._engine import BaseOptimizerSearch
+from ._search import BaseOptimizerSearch
+from ._sklearn import Interval
 from .optimizers._pso import ParticleSwarm
 
 
@@ -20,13 +19,14 @@ class PSOSearchCV(BaseOptimizerSearch):
     log-scale parameters move on their own scale, categorical ones without
     any false order between the choices. The swarm is sized and scheduled
     for budgets of tens of candidates; see
-    :class:`~sksearch.optimizers._pso.ParticleSwarm` for the algorithm.
+    :class:`~sksearch.optimizers.ParticleSwarm` for the algorithm.
 
     ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
     candidate is never fitted twice, and a particle that lands on known
     parameters is moved to a neighbouring unexplored candidate. Besides
     ``iteration`` (the swarm step), ``cv_results_`` records ``particle``,
-    the index of the particle that proposed each candidate.
+    the index of the particle that proposed each candidate (-1 for
+    ``initial_candidates``).
 
     Parameters
     ----------
@@ -99,7 +99,7 @@ class PSOSearchCV(BaseOptimizerSearch):
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
         n_particles=None,
         inertia=0.7298,
@@ -113,7 +113,7 @@ class PSOSearchCV(BaseOptimizerSearch):
         self.cognitive = cognitive
         self.social = social
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         n = self.n_particles
         if n is not None and 2 * n > self.n_iter:
             if self.n_iter <= n:
@@ -131,7 +131,7 @@ class PSOSearchCV(BaseOptimizerSearch):
         return ParticleSwarm(
             layout,
             n_particles=self.n_particles,
-            n_iter=self.n_iter,
+            n_iter=budget,
             inertia=self.inertia,
             cognitive=self.cognitive,
             social=self.social,
@@ -139,4 +139,6 @@ class PSOSearchCV(BaseOptimizerSearch):
         )
 
     def _extra_results(self, optimizer, rows):
+        if optimizer is None:  # initial_candidates: no particle proposed them
+            return {"particle": [-1] * len(rows)}
         return {"particle": list(rows)}

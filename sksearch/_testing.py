@@ -18,11 +18,12 @@ True
 """
 
 import time
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._engine import MAX_STALLED_BATCHES
+from ._loop import Loop
 from .space import Categorical, Integer, Real, Space
 
 FUNCTIONS = ("sphere", "branin", "rosenbrock", "styblinski_tang", "mixed", "log_scale")
@@ -82,14 +83,16 @@ def make_function(name, seed=0, dim=None):
     return _BUILDERS[name](rng, dim)
 
 
-def minimize(optimizer, function, budget):
-    """Run ``optimizer`` on ``function`` as the search engine runs it; the regret curve.
+def minimize(optimizer, function, budget, before_ask=None):
+    """Run ``optimizer`` on ``function`` through the search loop; the regret curve.
 
-    The optimizer is told ``-function.on_cube(X)`` (optimizers maximize).
-    As in the engine, a candidate already evaluated (same ``layout.keys``)
-    is answered from its known value and costs nothing; the batch that
-    reaches ``budget`` is evaluated up to it and not told; and the run stops
-    after ``MAX_STALLED_BATCHES`` batches without a new candidate.
+    The loop is the searches' own (:class:`sksearch._loop.Loop`): the
+    optimizer is told ``-function.on_cube(X)`` (optimizers maximize), a
+    candidate already evaluated is answered from its known value and costs
+    nothing, the batch that reaches ``budget`` is evaluated up to it and not
+    told, and the run stops after ``MAX_STALLED_BATCHES`` batches without a
+    new candidate. ``before_ask(loop)``, if given, runs before each ask (see
+    :class:`~sksearch._loop.Loop`).
 
     Returns
     -------
@@ -107,21 +110,15 @@ def minimize(optimizer, function, budget):
     >>> len(regret), bool(regret[-1] <= regret[0])
     (30, True)
     """
-    values, stalled = {}, 0  # key -> value, in the order evaluated
-    while len(values) < budget and stalled < MAX_STALLED_BATCHES:
-        X = np.atleast_2d(optimizer.ask())
-        keys = function.layout.keys(X)
-        new = {}  # first row of each new candidate
-        for i, key in enumerate(keys):
-            if key not in values and key not in new:
-                new[key] = i
-        new = dict(list(new.items())[: budget - len(values)])
-        stalled = 0 if new else stalled + 1
-        if new:
-            values.update(zip(new, function.on_cube(X[list(new.values())])))
-        if len(values) < budget:
-            optimizer.tell(X, -np.array([values[key] for key in keys]))
-    return np.minimum.accumulate(np.fromiter(values.values(), float)) - function.f_min
+    def evaluate(iteration, X, rows):
+        return -function.on_cube(X[rows])
+
+    loop = Loop(optimizer, function.layout, evaluate, n_iter=budget, before_ask=before_ask)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The optimizer proposed no new candidate")
+        loop.run()
+    values = -np.fromiter(loop.scores.values(), float)
+    return np.minimum.accumulate(values) - function.f_min
 
 
 def _reals(values):

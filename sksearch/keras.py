@@ -9,34 +9,36 @@ random forest::
     search = BayesSearchCV(KerasClassifier(build), {"units": [32, 64]})
 
 Keras is imported by ``fit`` and ``predict``, never by ``import sksearch``,
-and only Keras 3's public API is used, so any Keras backend works.
+and only Keras 3's public API is used, so any Keras backend works. With
+``verbose=0`` (the default) a search is quiet: TensorFlow's start-up lines and
+its retracing warnings are silenced, in joblib's worker processes too.
 """
 
 import copy
 import inspect
-import os
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    RegressorMixin,
-    _fit_context,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._keras_process import import_keras, quiet_tensorflow, unpickle
+from ._sklearn import HasMethods, Interval, StrOptions, check_sample_weight, estimator_fit_context
+
+__all__ = ["KerasClassifier", "KerasRegressor"]
 
 # A parameter that is not the build function's own, but that the wrapper
 # routes to the optimizer when it compiles the model itself.
 _OPTIMIZER_PARAMETER = "learning_rate"
+
+# Prefixes by which scikeras routes parameters (``model__units``); here every
+# parameter goes by its plain name, so a prefixed one is refused with the name
+# to use.
+_ROUTING_PREFIXES = ("model", "optimizer", "loss", "metrics", "callbacks", "fit",
+                     "predict", "compile")
 
 
 class _KerasEstimator(BaseEstimator):
@@ -143,12 +145,12 @@ class _KerasEstimator(BaseEstimator):
                     delattr(self, name)
         valid = self.get_params(deep=False)
         for name, value in params.items():
-            if name not in valid and not _takes_any_keyword(self.model):
+            if _is_routed(name) or (name not in valid and not _takes_any_keyword(self.model)):
                 raise ValueError(self._unknown_message([name]))
             setattr(self, name, value)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @estimator_fit_context
     def fit(self, X, y, sample_weight=None):
         """Build a new Keras model and train it on ``X`` and ``y``.
 
@@ -172,24 +174,25 @@ class _KerasEstimator(BaseEstimator):
         )
         target, weight = self._encode_target(y)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+            sample_weight = check_sample_weight(sample_weight, X, dtype=np.float32)
             weight = sample_weight if weight is None else weight * sample_weight
-        keras = _import_keras()
+        keras = import_keras(self.verbose)
         if self.random_state is not None:
             keras.utils.set_random_seed(_seed(self.random_state))
-        self.model_ = self._build(keras, X)
-        history = self.model_.fit(
-            X,
-            target,
-            sample_weight=weight,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            validation_split=self.validation_split,
-            # Callbacks keep state (their model, the best score so far): each
-            # fit gets its own copies so that the parameters stay untouched.
-            callbacks=copy.deepcopy(list(self.callbacks or [])),
-            verbose=self.verbose,
-        )
+        with quiet_tensorflow(self.verbose):
+            self.model_ = self._build(keras, X)
+            history = self.model_.fit(
+                X,
+                target,
+                sample_weight=weight,
+                epochs=self.epochs,
+                batch_size=self.batch_size,
+                validation_split=self.validation_split,
+                # Callbacks keep state (their model, the best score so far): each
+                # fit gets its own copies so that the parameters stay untouched.
+                callbacks=copy.deepcopy(list(self.callbacks or [])),
+                verbose=self.verbose,
+            )
         self.history_ = history.history
         return self
 
@@ -226,7 +229,7 @@ class _KerasEstimator(BaseEstimator):
         unknown = [
             name
             for name in given
-            if name != _OPTIMIZER_PARAMETER and not self._takes(name)
+            if _is_routed(name) or (name != _OPTIMIZER_PARAMETER and not self._takes(name))
         ]
         if unknown:
             raise ValueError(self._unknown_message(unknown))
@@ -247,7 +250,8 @@ class _KerasEstimator(BaseEstimator):
         """Validate ``X`` and return the model's outputs as a numpy array."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
-        outputs = self.model_.predict(X, batch_size=self.batch_size, verbose=0)
+        with quiet_tensorflow(self.verbose):
+            outputs = self.model_.predict(X, batch_size=self.batch_size, verbose=0)
         return np.asarray(outputs, dtype=np.float64)
 
     def _takes(self, name):
@@ -263,11 +267,41 @@ class _KerasEstimator(BaseEstimator):
         }
 
     def _unknown_message(self, names):
+        hints = "".join(f" {self._routing_hint(name)}" for name in sorted(names)
+                        if _is_routed(name))
         return (
             f"Unknown parameter(s) {sorted(names)} for {type(self).__name__} "
-            f"with build function {_name(self.model)}. Valid names are: "
-            f"{sorted(self.get_params(deep=False))}."
+            f"with build function {_name(self.model)}.{hints} Valid names are: "
+            f"{sorted(n for n in self.get_params(deep=False) if not _is_routed(n))}."
         )
+
+    def _routing_hint(self, name):
+        """What to write instead of a scikeras-style ``prefix__name``."""
+        prefix, _, plain = name.partition("__")
+        if prefix in ("model", "optimizer") and (
+            plain == _OPTIMIZER_PARAMETER or self._takes(plain)
+        ):
+            return (
+                f"{name!r}: parameters have no routing prefix here, use the plain "
+                f"name {plain!r} ({plain}=... or {{{plain!r}: [...]}} in a search)."
+            )
+        if prefix == "model":
+            return f"{name!r}: the build function {_name(self.model)} has no keyword {plain!r}."
+        if prefix == "optimizer":
+            return (
+                f"{name!r}: only learning_rate is passed to the optimizer; give a "
+                f"configured one (optimizer=keras.optimizers.SGD({plain}=...)), or "
+                f"compile the model in the build function with a {plain!r} keyword."
+            )
+        return (
+            f"{name!r}: parameters are not routed by prefix here; set {prefix} "
+            f"itself, or add a {plain!r} keyword to the build function."
+        )
+
+    def __reduce__(self):
+        # A worker process unpickles the estimator before its build function,
+        # whose module imports Keras: the import is made quiet first.
+        return (unpickle, (type(self), self.verbose), self.__getstate__())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -319,7 +353,10 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     callbacks : list of keras.callbacks.Callback or None, default=None
         Callbacks of ``model.fit``; each fit uses copies of them.
     verbose : int, default=0
-        Verbosity of ``model.fit``.
+        Verbosity of ``model.fit``. With 0, TensorFlow is quiet too: its
+        start-up lines, C++ logs below errors and retracing warnings are
+        silenced, also in the worker processes of a parallel search; 1 or 2
+        let them through.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, keyed by label, multiplied into the sample
         weights; "balanced" weighs classes inversely to their frequency.
@@ -360,6 +397,12 @@ class KerasClassifier(ClassifierMixin, _KerasEstimator):
     (``TF_NUM_INTRAOP_THREADS`` and ``TF_NUM_INTEROP_THREADS``, unless they
     are set already), so that the workers do not oversubscribe the machine.
     Setting these variables yourself limits TensorFlow in any process.
+
+    With ``verbose=0``, the first import of Keras in a process, by ``fit`` or
+    when a worker unpickles the classifier, sets ``TF_CPP_MIN_LOG_LEVEL=2``
+    (unless it is set) and sends what TensorFlow writes while it loads to the
+    null device. A script that imports Keras itself still shows those lines
+    once, for its own process.
 
     A fitted classifier pickles with its model; unpickling needs the build
     function to be importable, as for any pickled function.
@@ -533,7 +576,10 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
     callbacks : list of keras.callbacks.Callback or None, default=None
         Callbacks of ``model.fit``; each fit uses copies of them.
     verbose : int, default=0
-        Verbosity of ``model.fit``.
+        Verbosity of ``model.fit``. With 0, TensorFlow is quiet too: its
+        start-up lines, C++ logs below errors and retracing warnings are
+        silenced, also in the worker processes of a parallel search; 1 or 2
+        let them through.
     random_state : int, RandomState instance or None, default=None
         Seeds Python, NumPy and Keras with ``keras.utils.set_random_seed``
         before building. None leaves the global seeds alone.
@@ -622,23 +668,6 @@ class KerasRegressor(RegressorMixin, _KerasEstimator):
         return tags
 
 
-def _import_keras():
-    """Import Keras, first giving TensorFlow this process's thread budget.
-
-    joblib's process workers, and dask's, get ``OMP_NUM_THREADS``: their
-    share of the cores. TensorFlow reads its own variables when its runtime
-    starts (at the first operation, after ``import keras`` too), so setting
-    them here is early enough in a worker that has not trained yet.
-    """
-    budget = os.environ.get("OMP_NUM_THREADS", "")
-    if budget.isdigit() and int(budget) > 0:
-        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", budget)
-        os.environ.setdefault("TF_NUM_INTEROP_THREADS", budget)
-    import keras
-
-    return keras
-
-
 def _make_optimizer(keras, optimizer, learning_rate):
     """A new optimizer from a name, a class or an instance."""
     config = {} if learning_rate is None else {"learning_rate": learning_rate}
@@ -661,6 +690,12 @@ def _signature(function):
         if parameter.kind
         in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     }
+
+
+def _is_routed(name):
+    """True for a scikeras-style routed name, ``prefix__name``."""
+    prefix, separator, plain = name.partition("__")
+    return bool(separator and plain) and prefix in _ROUTING_PREFIXES
 
 
 def _takes_any_keyword(function):

@@ -4,7 +4,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
-from sksearch._engine import BaseOptimizerSearch
+from sksearch.base import BaseOptimizerSearch
 from sksearch.optimizers import RandomSampler
 
 
@@ -20,7 +20,7 @@ class RandomSearch(BaseOptimizerSearch):
         super().__init__(estimator, param_distributions, **common)
         self.batch_size = batch_size
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         return RandomSampler(layout, batch_size=self.batch_size, random_state=random_state)
 
 

@@ -194,7 +194,7 @@ def test_default_batch_holds_eight_fits_whatever_n_jobs(n_jobs, cv, expected):
     estimator = FunctionEstimator("sphere", seed=0)
     search = BayesSearchCV(estimator, estimator._function().space, n_jobs=n_jobs, cv=cv)
     search.n_splits_ = cv
-    optimizer = search._make_optimizer(Space(estimator._function().space).layout, 0)
+    optimizer = search._make_optimizer(Space(estimator._function().space).layout, 0, search.n_iter)
     assert optimizer.batch_size == expected
     assert optimizer.n_initial_points == 10
 

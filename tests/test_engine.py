@@ -17,7 +17,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from sksearch._engine import MAX_STALLED_BATCHES, BaseOptimizerSearch
+from sksearch._loop import MAX_STALLED_BATCHES
+from sksearch.base import BaseOptimizerSearch
 from sksearch._testing import FunctionEstimator
 from sksearch.optimizers import Optimizer
 from sksearch.space import Integer, Real
@@ -170,7 +171,7 @@ class RecordingSearch(BaseOptimizerSearch):
         super().__init__(estimator, param_distributions, **common)
         self.repeat = repeat
 
-    def _make_optimizer(self, layout, random_state):
+    def _make_optimizer(self, layout, random_state, budget):
         self.optimizer_ = Recorder(layout, random_state=random_state, repeat=self.repeat)
         return self.optimizer_
 
@@ -273,13 +274,31 @@ def test_callbacks_receive_the_state_and_may_stop(make_search):
         states.append((state.n_candidates, state.best_score, state.iteration))
         return state.n_candidates >= 10
 
-    search = fn_search(make_search, n_iter=200, callbacks=[stop_after_ten],
+    search = fn_search(make_search, n_iter=200, batch_callbacks=[stop_after_ten],
                        random_state=0).fit(X_FN)
     assert search.stop_reason_ == "callback"
     assert 10 <= len(search.cv_results_["params"]) < 200
     assert states[-1][0] == len(search.cv_results_["params"])
     assert states[-1][1] == search.best_score_
     assert [s[2] for s in states] == list(range(len(states)))
+
+
+def test_callback_objects_hear_when_the_search_has_ended(make_search):
+    class Recorder:
+        def __init__(self):
+            self.batches, self.ended = [], []
+
+        def __call__(self, state):
+            self.batches.append(state.n_candidates)
+
+        def on_search_end(self, search):
+            # after the refit: the search is complete
+            self.ended.append((len(search.cv_results_["params"]), search.best_estimator_))
+
+    recorder = Recorder()
+    search = fn_search(make_search, n_iter=12, batch_callbacks=[recorder], random_state=0).fit(X_FN)
+    assert recorder.ended == [(12, search.best_estimator_)]
+    assert recorder.batches  # and it saw the batches before
 
 
 def test_keyboard_interrupt_keeps_what_was_evaluated():
@@ -297,7 +316,7 @@ def test_keyboard_interrupt_keeps_what_was_evaluated():
 
 def test_stalled_optimizer_stops_with_a_warning():
     class Stuck(RecordingSearch):
-        def _make_optimizer(self, layout, random_state):
+        def _make_optimizer(self, layout, random_state, budget):
             class Same(Recorder):
                 def ask(self):
                     return np.full((2, layout.n_dims), 0.3)
@@ -346,7 +365,7 @@ def test_clone_get_params_and_pickle(make_search):
     ({"n_iter_no_change": 0}, "n_iter_no_change"),
     ({"tol": -0.1}, "tol"),
     ({"checkpoint": 3}, "checkpoint"),
-    ({"callbacks": [1]}, "callbacks"),
+    ({"batch_callbacks": [1]}, "batch_callbacks"),
     ({"scoring": "not_a_metric"}, "not_a_metric"),
     ({"random_state": "seed"}, "random_state"),
 ])
@@ -374,7 +393,7 @@ def test_a_later_batch_that_fails_entirely_is_recorded_and_the_search_goes_on():
             return X
 
     class Search(RecordingSearch):
-        def _make_optimizer(self, layout, random_state):
+        def _make_optimizer(self, layout, random_state, budget):
             self.optimizer_ = FailSecond(layout, random_state=random_state)
             return self.optimizer_
 
@@ -398,7 +417,7 @@ def test_resumed_search_equals_an_uninterrupted_one(make_search, tmp_path):
     whole = checkpoint_search(make_search, tmp_path / "whole.jsonl").fit(X_IRIS, Y_IRIS)
     CountingClassifier.n_fits = 0
     path = tmp_path / "cut.jsonl"
-    cut = checkpoint_search(make_search, path, callbacks=lambda s: s.n_candidates >= 5)
+    cut = checkpoint_search(make_search, path, batch_callbacks=lambda s: s.n_candidates >= 5)
     cut.fit(X_IRIS, Y_IRIS)
     n_cut = len(cut.cv_results_["params"])
     assert 5 <= n_cut < 12
@@ -464,3 +483,113 @@ def test_union_that_swaps_a_pipeline_step(make_search):
     for params in search.cv_results_["params"]:
         expected = "clf__C" if isinstance(params["clf"], LogisticRegression) else "clf__max_depth"
         assert set(params) == {"clf", expected}
+
+
+# ------------------------------------------------------------------ folds
+class FoldRecorder(ClassifierMixin, BaseEstimator):
+    """A classifier whose score is the first index of its test fold: which fold it got."""
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y):
+        return float(X[0, 0])
+
+
+def test_every_batch_is_scored_on_the_same_folds_even_with_an_unseeded_shuffle(make_search):
+    X = np.arange(60, dtype=float)[:, None]
+    y = np.tile([0, 1], 30)
+    search = make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=12,
+                         cv=KFold(3, shuffle=True), random_state=0).fit(X, y)
+    assert search.cv_results_["iteration"].max() >= 1  # several batches
+    for k in range(3):
+        first_sample_of_fold = search.cv_results_[f"split{k}_test_score"]
+        assert len(set(first_sample_of_fold)) == 1, k
+
+
+def test_a_resumed_journal_checks_the_folds(make_search, tmp_path):
+    X = np.arange(60, dtype=float)[:, None]
+    y = np.tile([0, 1], 30)
+    path = tmp_path / "journal.jsonl"
+    make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=6, cv=KFold(3, shuffle=True,
+                random_state=0), random_state=0, checkpoint=str(path)).fit(X, y)
+    import json
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["cv"].startswith("3 splits of 60 samples")
+    other_folds = make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=6,
+                              cv=KFold(3, shuffle=True, random_state=1), random_state=0,
+                              checkpoint=str(path))
+    with pytest.raises(ValueError, match="its cv differs"):
+        other_folds.fit(X, y)
+    same = make_search(FoldRecorder(), {"C": Real(0.1, 10.0)}, n_iter=6,
+                       cv=KFold(3, shuffle=True, random_state=0), random_state=0,
+                       checkpoint=str(path)).fit(X, y)
+    assert len(same.cv_results_["params"]) == 6
+
+
+def test_a_generator_of_splits_is_a_valid_cv(make_search):
+    splits = ((np.arange(150) % 3 != k, np.arange(150) % 3 == k) for k in range(3))
+    splits = ((np.flatnonzero(train), np.flatnonzero(test)) for train, test in splits)
+    search = make_search(LogisticRegression(max_iter=300), {"C": Real(0.1, 10.0)}, n_iter=6,
+                         cv=splits, random_state=0).fit(X_IRIS, Y_IRIS)
+    assert search.n_splits_ == 3 and len(search.cv_results_["params"]) == 6
+
+
+class InfiniteScorer(FoldRecorder):
+    """Scores +inf, -inf or a number by its parameter ``kind``."""
+
+    def __init__(self, kind="finite", C=1.0):
+        self.kind, self.C = kind, C
+
+    def score(self, X, y):
+        return {"plus": np.inf, "minus": -np.inf}.get(self.kind, -abs(self.C - 3.0))
+
+
+def test_infinite_scores_are_failures_for_the_optimizer_and_for_best():
+    space = {"kind": ["finite", "plus", "minus"], "C": Real(0.1, 10.0)}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "One or more of the")
+        search = RecordingSearch(InfiniteScorer(), space, n_iter=12, cv=2,
+                                 random_state=0).fit(X_IRIS, Y_IRIS)
+    kinds = np.array([p["kind"] for p in search.cv_results_["params"]])
+    assert {"plus", "minus", "finite"} <= set(kinds)
+    assert search.best_params_["kind"] == "finite"
+    assert np.isfinite(search.best_score_)
+    ranks = search.cv_results_["rank_test_score"]
+    assert ranks[search.best_index_] == 1
+    assert (ranks[kinds != "finite"] == ranks.max()).all()
+    scores = search.cv_results_["mean_test_score"]
+    for X, told in search.optimizer_.told:
+        assert np.isfinite(told).all()
+    n = len(search.optimizer_.told[0][1])
+    worst = np.min(scores[:n][np.isfinite(scores[:n])])
+    first_kinds = kinds[:n]
+    np.testing.assert_array_equal(search.optimizer_.told[0][1][first_kinds != "finite"], worst)
+
+
+def test_verbose_levels_mean_what_they_mean_in_randomized_search(make_search):
+    outputs = {}
+    for level in (1, 2, 3):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            make_search(LogisticRegression(max_iter=300), {"C": Real(0.1, 10.0)}, n_iter=4,
+                        cv=2, verbose=level, random_state=0).fit(X_IRIS, Y_IRIS)
+        outputs[level] = out.getvalue()
+    assert "[CV] END" not in outputs[1] and "batch 0" in outputs[1]
+    assert "[CV] END" in outputs[2] and "score=" not in outputs[2]
+    assert "score=" in outputs[3]
+
+
+def test_a_fit_parameter_the_estimator_lacks_is_quoted_in_the_error(make_search):
+    search = make_search(LogisticRegression(), {"C": Real(0.1, 10.0)}, n_iter=4, cv=2)
+    with pytest.raises(ValueError, match=r"The first error was: TypeError: .*callbacks"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search.fit(X_IRIS, Y_IRIS, callbacks=[print])

@@ -24,6 +24,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sksearch.keras
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
+from sksearch._keras_process import quiet_tensorflow
 from sksearch.keras import KerasClassifier, KerasRegressor
 
 NAMES = np.array(
@@ -144,6 +145,40 @@ def test_unknown_parameter_lists_valid_names(Estimator, digits):
         Estimator(dense_net).set_params(unitz=8)
     with pytest.raises(ValueError, match=r"\['unitz'\].*Valid names are.*'units'"):
         Estimator(dense_net, unitz=8).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "name, value, plain",
+    [("model__units", 8, "units"), ("optimizer__learning_rate", 0.01, "learning_rate"),
+     ("model__learning_rate", 0.01, "learning_rate")],
+)
+def test_scikeras_prefixes_name_the_plain_parameter(name, value, plain, digits):
+    X, y, _, _ = digits
+    hint = rf"'{name}': parameters have no routing prefix here, use the plain name '{plain}'"
+    with pytest.raises(ValueError, match=hint):
+        KerasClassifier(dense_net, epochs=1, **{name: value}).fit(X, y)
+    with pytest.raises(ValueError, match=hint):
+        KerasClassifier(dense_net).set_params(**{name: value})
+    search = GridSearchCV(KerasClassifier(dense_net, epochs=1), {name: [value]}, cv=2,
+                          error_score="raise")
+    with pytest.raises(ValueError, match=hint):
+        search.fit(X, y)
+
+
+def test_scikeras_prefixes_are_refused_even_by_a_build_function_taking_any_keyword(digits):
+    X, y, _, _ = digits
+
+    def flexible(n_features_in, n_classes, **options):
+        return dense_net(n_features_in, n_classes, **options)
+
+    with pytest.raises(ValueError, match="use the plain name 'units'"):
+        KerasClassifier(flexible, model__units=8, epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="only learning_rate is passed to the optimizer"):
+        KerasClassifier(dense_net, optimizer__momentum=0.9).fit(X, y)
+    with pytest.raises(ValueError, match="build function dense_net has no keyword 'unitz'"):
+        KerasClassifier(dense_net).set_params(model__unitz=8)
+    with pytest.raises(ValueError, match="not routed by prefix here; set callbacks itself"):
+        KerasClassifier(dense_net).set_params(callbacks__patience=3)
 
 
 def test_missing_hyperparameter_is_named(digits):
@@ -409,6 +444,69 @@ def test_parallel_workers_limit_tensorflow_threads(digits):
     assert np.all(results["mean_test_accuracy"] > 0.2)
 
 
+QUIET_SEARCH = """
+from sklearn.datasets import load_iris
+from sksearch import BayesSearchCV
+from sksearch.keras import KerasClassifier
+
+
+def build(n_features_in, n_classes, units=8):
+    import keras
+
+    return keras.Sequential([keras.Input((n_features_in,)),
+                             keras.layers.Dense(units, activation="relu"),
+                             keras.layers.Dense(n_classes, activation="softmax")])
+
+
+if __name__ == "__main__":
+    X, y = load_iris(return_X_y=True)
+    net = KerasClassifier(build, epochs=1, random_state=0)
+    search = BayesSearchCV(net, {"units": [4, 8, 16, 32, 64]}, n_iter=4, cv=3, n_jobs=2,
+                           random_state=0).fit(X, y)
+    print("best", search.best_params_)
+"""
+# What TensorFlow writes at start-up (oneDNN, CPU instructions, absl) and when a
+# worker traces a new model again and again.
+TENSORFLOW_NOISE = ("oneDNN", "cpu_feature_guard", "absl::", "retracing", "WARNING:tensorflow")
+
+
+def test_parallel_search_is_quiet(tmp_path):
+    # 12 fits on 2 workers: each worker starts TensorFlow and traces 6 models.
+    script = tmp_path / "quiet_search.py"
+    script.write_text(QUIET_SEARCH)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")}
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(__file__)),
+                                        env.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.startswith("best {'units': ")
+    noise = [line for line in proc.stderr.splitlines()
+             if any(word in line for word in TENSORFLOW_NOISE)]
+    assert noise == [], proc.stderr[-3000:]
+
+
+def test_tensorflow_warnings_are_dropped_only_in_quiet_calls():
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("tensorflow")
+    logger.addHandler(handler)
+    try:
+        with quiet_tensorflow(0):
+            logger.warning("quiet: retracing")
+            logger.error("quiet: an error")
+        with quiet_tensorflow(1):
+            logger.warning("verbose: retracing")
+        logger.warning("outside: retracing")
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records] == [
+        "quiet: an error", "verbose: retracing", "outside: retracing"]
+
+
 SEARCHES = {
     "pso": PSOSearchCV,
     "genetic": GeneticSearchCV,
@@ -466,7 +564,39 @@ NOT_APPLICABLE = {
         "minibatch gradient descent: a sample of weight 2 is not two copies "
         "of it spread over shuffled batches"
     ),
+    # The next two compare predictions of differently ordered or sized batches
+    # at float64 precision; TensorFlow's float32 kernels block the work by
+    # batch size and thread count, so the last bits differ (3e-8 measured on
+    # a busy machine). test_predictions_do_not_depend_on_order_or_subset
+    # checks the same property at float32 precision.
+    "check_methods_sample_order_invariance": (
+        "float32 kernels round differently per batch size; checked at float32 "
+        "precision in test_predictions_do_not_depend_on_order_or_subset"
+    ),
+    "check_methods_subset_invariance": (
+        "float32 kernels round differently per batch size; checked at float32 "
+        "precision in test_predictions_do_not_depend_on_order_or_subset"
+    ),
 }
+
+
+@pytest.mark.parametrize("make", [
+    lambda: KerasClassifier(eager_classifier, epochs=1, random_state=0),
+    lambda: KerasRegressor(eager_regressor, epochs=1, random_state=0),
+], ids=["classifier", "regressor"])
+def test_predictions_do_not_depend_on_order_or_subset(make):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    est = make().fit(X, y)
+    methods = [m for m in ("predict", "predict_proba") if hasattr(est, m)]
+    order = rng.permutation(len(X))
+    for method in methods:
+        whole = getattr(est, method)(X)
+        np.testing.assert_allclose(getattr(est, method)(X[order]), whole[order],
+                                   rtol=1e-5, atol=1e-6, err_msg=method)
+        np.testing.assert_allclose(getattr(est, method)(X[:7]), whole[:7],
+                                   rtol=1e-5, atol=1e-6, err_msg=method)
 
 
 @parametrize_with_checks(

@@ -108,3 +108,29 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name):
                 fit_log.read_text().splitlines()[n_fits_before:]]
     assert not kept & set(refitted), "a journaled batch was fitted again"
     assert len(refitted) == 3 * (len(expected["params"]) - n_journaled)
+
+
+def test_sigkill_at_any_moment_of_a_resume_leaves_a_journal_that_resumes(tmp_path):
+    name = "pso"
+    whole = tmp_path / "whole.json"
+    run(tmp_path, name, "-", whole, tmp_path / "whole.log", delay=0)
+    journal, fit_log, result = tmp_path / "journal.jsonl", tmp_path / "fits.log", tmp_path / "r.json"
+    proc = run(tmp_path, name, journal, result, fit_log, delay=0.05, wait=False)
+    while batches_in(journal) < 2:
+        assert proc.poll() is None, "the search ended before it could be killed"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with open(journal, "ab") as f:  # and a torn line, as a kill while writing leaves
+        f.write(b'{"batch": 7, "X": [[0.1')
+    # resumes killed while importing, cutting the torn line, replaying, fitting
+    for delay in (0.3, 0.8, 1.3, 1.8, 2.5, 3.5):
+        proc = run(tmp_path, name, journal, result, fit_log, delay=0.05, wait=False)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        lines = journal.read_bytes().split(b"\n")
+        for line in lines[:-1]:
+            json.loads(line)  # every complete line is whole
+    run(tmp_path, name, journal, result, fit_log, delay=0)
+    assert json.loads(result.read_text()) == json.loads(whole.read_text())

@@ -7,6 +7,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.preprocessing import (  # noqa: E402
+    MinMaxScaler,
+    PowerTransformer,
+    QuantileTransformer,
+    RobustScaler,
+    StandardScaler,
+)
 from sklearn.svm import SVC  # noqa: E402
 
 from sksearch.plot import best_so_far, plot_convergence, plot_pair, plot_scores  # noqa: E402
@@ -43,13 +51,19 @@ def test_best_so_far_is_the_running_maximum_ignoring_failures():
 
 def test_convergence_draws_one_step_line_per_search(fitted):
     ours, grid = fitted
-    ax = plot_convergence(ours, grid, labels=["ours", "grid"])
+    ax = plot_convergence(ours, grid, labels=["ours", "grid"], scale="score")
     assert [line.get_label() for line in ax.lines] == ["ours", "grid"]
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), best_so_far(ours))
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), np.arange(1, 7))
     assert ax.get_legend() is not None
+    assert ax.get_ylabel() == "best score so far"
+    ax = plot_convergence(ours, grid)
+    best = max(np.nanmax(best_so_far(ours)), np.nanmax(best_so_far(grid)))
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), best - best_so_far(grid))
     with pytest.raises(ValueError, match="1 labels for 2 searches"):
         plot_convergence(ours, grid, labels=["one"])
+    with pytest.raises(ValueError, match="scale must be 'regret' or 'score', got 'log'"):
+        plot_convergence(ours, scale="log")
 
 
 def test_scores_per_parameter_use_log_axes_for_log_dimensions(fitted):
@@ -89,3 +103,132 @@ def test_pair_view_of_a_union_keeps_candidates_that_have_both():
     ax = plot_pair(search, "C", "gamma")
     n_rbf = sum("gamma" in p for p in search.cv_results_["params"])
     assert len(ax.collections[0].get_offsets()) == n_rbf > 0
+
+
+def _searched(scores, params=None, scoring=None):
+    """A fitted search as the plots see it: ``cv_results_`` and its settings."""
+    class Search:
+        refit = True
+
+    search = Search()
+    search.scoring = scoring
+    search.cv_results_ = {
+        "mean_test_score": np.asarray(scores, dtype=float),
+        "params": params if params is not None else [{"C": 1.0}] * len(scores),
+    }
+    return search
+
+
+def _overlap(a, b, pad=0.0):
+    return a.x0 < b.x1 + pad and b.x0 < a.x1 + pad and a.y0 < b.y1 + pad and b.y0 < a.y1 + pad
+
+
+def test_convergence_keeps_close_searches_apart_when_one_is_far_behind():
+    good = _searched([0.90, 0.95, 0.97, 0.97, 0.97, 0.97])
+    close = _searched([0.92, 0.94, 0.96, 0.96, 0.96, 0.96])
+    bad = _searched([0.05, 0.10, 0.20, 0.30, 0.40, 0.50])
+    ax = plot_convergence(good, close, bad, labels=["good", "close", "bad"])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.07, 0.02, 0, 0, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(ax.lines[2].get_ydata()[-1], 0.47)
+    assert ax.get_yscale() == "symlog"
+    assert ax.get_ylabel() == "gap to the best score seen"
+    ax.figure.draw_without_rendering()
+    to_pixels = ax.transData.transform
+    height = ax.bbox.height
+    final = [to_pixels((6, line.get_ydata()[-1]))[1] for line in ax.lines]
+    # 0.01 apart out of a range of 0.92: still a tenth of the axes apart
+    assert final[1] - final[0] > 0.1 * height
+    assert all(ax.bbox.y0 - 1 <= y <= ax.bbox.y1 + 1 for y in final)
+
+
+def test_convergence_with_failed_candidates():
+    all_failed = _searched([np.nan, np.nan])
+    failed_first = _searched([np.nan, np.nan, 0.6, 0.8])
+    ax = plot_convergence(all_failed, failed_first, _searched([0.7, 0.9]))
+    assert np.isnan(ax.lines[0].get_ydata()).all()
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [np.nan, np.nan, 0.3, 0.1])
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), [0.2, 0.0], atol=1e-12)
+
+
+def test_convergence_x_ticks_are_whole_candidates():
+    ax = plot_convergence(_searched([0.5, 0.6, 0.7]))
+    ax.figure.draw_without_rendering()
+    low, high = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if low <= t <= high]
+    assert len(ticks) >= 2
+    assert all(float(t).is_integer() for t in ticks)
+
+
+def test_convergence_names_each_search_metric():
+    accuracy = _searched([0.5, 0.7], scoring="accuracy")
+    auc = _searched([0.6, 0.8], scoring="roc_auc")
+    ax = plot_convergence(accuracy, auc, labels=["a", "b"])
+    assert [line.get_label() for line in ax.lines] == ["a (accuracy)", "b (roc_auc)"]
+    assert "accuracy" not in ax.get_ylabel()
+    # each is measured against the best of its own metric
+    assert ax.lines[0].get_ydata()[-1] == 0 and ax.lines[1].get_ydata()[-1] == 0
+    ax = plot_convergence(accuracy, scale="score")
+    assert ax.get_ylabel() == "best accuracy so far"
+    multi = _searched([0.5, 0.7])
+    multi.refit = "f1"
+    multi.cv_results_["mean_test_f1"] = multi.cv_results_.pop("mean_test_score")
+    ax = plot_convergence(multi, accuracy)
+    assert [line.get_label() for line in ax.lines] == ["Search (f1)", "Search (accuracy)"]
+
+
+def test_scores_of_a_union_draw_every_candidate():
+    from conftest import RandomSearch
+
+    space = [{"kernel": ["linear"], "C": Real(0.01, 10, log=True)},
+             {"kernel": ["rbf"], "C": Real(0.01, 10, log=True), "gamma": Real(1e-3, 1e1, log=True)}]
+    search = RandomSearch(SVC(), space, n_iter=12, cv=3, random_state=0).fit(X, Y)
+    params = search.cv_results_["params"]
+    n_rbf = sum(p["kernel"] == "rbf" for p in params)
+    assert 0 < n_rbf < 12
+    axes = plot_scores(search)
+    assert [ax.get_xlabel() for ax in axes] == ["kernel", "C", f"gamma ({n_rbf} of 12 candidates)"]
+    kernel = axes[0].collections[0].get_offsets()
+    assert len(kernel) == 12 and np.isfinite(kernel).all()
+    assert [t.get_text() for t in axes[0].get_xticklabels()] == ["linear", "rbf"]
+    np.testing.assert_array_equal(kernel[:, 0], [p["kernel"] == "rbf" for p in params])
+    gamma = axes[2].collections[0].get_offsets()
+    assert len(gamma) == n_rbf and np.isfinite(gamma).all()
+
+
+def test_score_panels_do_not_overlap():
+    from conftest import RandomSearch
+
+    search = RandomSearch(SVC(), SPACE, n_iter=10, cv=3, random_state=0).fit(X, Y)
+    axes = plot_scores(search)
+    figure = axes[0].figure
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in axes]
+    for left, right in zip(boxes, boxes[1:]):
+        assert not _overlap(left, right), (left, right)
+    assert axes[0].get_ylabel() == "mean test score"
+
+
+def test_long_category_labels_do_not_collide():
+    scalers = [StandardScaler(with_mean=False), MinMaxScaler(feature_range=(-1, 1)),
+               RobustScaler(quantile_range=(10.0, 90.0)), QuantileTransformer(n_quantiles=20),
+               PowerTransformer(method="box-cox", standardize=False), "passthrough"]
+    pipeline = Pipeline([("scaler", StandardScaler()), ("svc", SVC())])
+    search = GridSearchCV(pipeline, {"scaler": scalers, "svc__C": [0.1, 10.0]}, cv=3).fit(X, Y)
+    axes = plot_scores(search, params=["scaler", "svc__C"])
+    figure = axes[0].figure
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in axes[0].get_xticklabels() if t.get_text()]
+    assert len(labels) == len(scalers)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not _overlap(a, b), (a, b)
+    # each label still tells its category
+    shown = [t.get_text().replace("\n", " ") for t in labels]
+    names = sorted(s if isinstance(s, str) else repr(s) for s in scalers)
+    assert shown[-1] == "passthrough"
+    assert all(text.startswith(name.split("(")[0]) for text, name in zip(shown, names))
+    boxes = [ax.get_tightbbox(renderer) for ax in axes]
+    assert not _overlap(*boxes)

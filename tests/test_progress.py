@@ -14,10 +14,12 @@ X, Y = load_iris(return_X_y=True)
 
 
 class TaskRecorder:
-    """A FitCallback that records the name of every task that ends."""
+    """A FitCallback that records every task that ends: its name, its parent's
+    name and how many subtasks it announced."""
 
     def __init__(self):
         self.ended = []
+        self.tree = []
 
     def setup(self, estimator, context):
         pass
@@ -30,6 +32,8 @@ class TaskRecorder:
 
     def on_fit_task_end(self, estimator, context, **kwargs):
         self.ended.append(context.task_name)
+        parent = context.parent.task_name if context.parent is not None else None
+        self.tree.append((context.task_name, parent, context.max_subtasks))
 
 
 def test_callbacks_see_one_task_per_candidate_and_fold(make_search):
@@ -40,9 +44,13 @@ def test_callbacks_see_one_task_per_candidate_and_fold(make_search):
         warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
         search.fit(X, Y)
     assert recorder.ended.count("candidate-split-evaluation") == 7 * 3
-    n_batches = search.cv_results_["iteration"].max() + 1
-    assert recorder.ended.count("batch") == n_batches
+    # one progress task for the whole search: every candidate x fold is its
+    # direct subtask, out of the n_iter x n_splits it announced
+    evaluations = [t for t in recorder.tree if t[0] == "candidate-split-evaluation"]
+    assert {parent for _, parent, _ in evaluations} == {"search"}
+    assert ("search", "fit", 7 * 3) in recorder.tree
     assert recorder.ended.count("search") == 1
+    assert recorder.ended.count("refit-with-best-params") == 1
     assert recorder.ended[-1] == "fit"
 
 
@@ -53,3 +61,29 @@ def test_progress_bar_runs_through_a_whole_search(make_search, capsys):
         warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
         search.fit(X, Y)
     assert len(search.cv_results_["params"]) == 6
+
+
+def test_a_scikit_learn_callback_in_batch_callbacks_points_to_set_callbacks(make_search):
+    search = make_search(SVC(), {"C": Real(0.01, 10.0)}, n_iter=4,
+                         batch_callbacks=[TaskRecorder()])
+    with pytest.raises(TypeError, match=r"scikit-learn callback: pass it with "
+                                        r"search.set_callbacks\(...\)"):
+        search.fit(X, Y)
+
+
+def test_callbacks_keyword_points_to_both_kinds(make_search):
+    with pytest.raises(TypeError, match=r"batch_callbacks .*set_callbacks"):
+        make_search(SVC(), {"C": Real(0.01, 10.0)}, callbacks=[TaskRecorder()])
+
+
+def test_the_progress_bar_moves_with_every_candidate_and_fold(make_search):
+    """The bar's task announces n_iter x n_splits subtasks and every fit ends one."""
+    recorder = TaskRecorder()
+    search = make_search(SVC(), {"C": Real(0.01, 10.0)}, n_iter=5, cv=2, random_state=0)
+    search.set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
+        search.fit(X, Y)
+    evaluations = [t for t in recorder.tree if t[0] == "candidate-split-evaluation"]
+    assert len(evaluations) == 5 * 2
+    assert ("search", "fit", 5 * 2) in recorder.tree

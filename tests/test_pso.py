@@ -161,18 +161,6 @@ def test_no_known_candidate_is_asked_again_while_others_remain():
     assert len(known) == 60
 
 
-def test_repeats_in_a_large_discrete_space_move_to_a_neighbouring_cell():
-    space = Space({"a": Integer(1, 100), "b": Integer(1, 100)})
-    opt = ParticleSwarm(space.layout, n_particles=4, random_state=0)
-    X = opt.ask()
-    opt.tell(X, np.zeros(4))
-    taken = set(space.layout.keys(X))
-    y = opt._free_neighbour(X[0].copy(), taken)
-    assert space.layout.keys(y[None])[0] not in taken
-    a, b = space.decode(X[:1])[0], space.decode(y[None])[0]
-    assert abs(a["a"] - b["a"]) + abs(a["b"] - b["b"]) <= 3
-
-
 def test_ask_twice_returns_the_same_swarm():
     opt = ParticleSwarm(make_function("branin", 0).layout, random_state=0)
     np.testing.assert_array_equal(opt.ask(), opt.ask())
@@ -240,7 +228,7 @@ def test_search_warns_when_the_swarm_leaves_no_room_to_move(n_particles, n_iter,
 def test_search_passes_its_parameters_to_the_swarm():
     search = PSOSearchCV(LogisticRegression(), {"C": Real(0.1, 10.0)}, n_iter=30,
                          n_particles=3, inertia=0.5, cognitive=1.0, social=2.0)
-    opt = search._make_optimizer(Space(search.param_distributions).layout, 0)
+    opt = search._make_optimizer(Space(search.param_distributions).layout, 0, search.n_iter)
     assert (opt.n_particles, opt.n_iter) == (3, 30)
     assert (opt.inertia, opt.cognitive, opt.social) == (0.5, 1.0, 2.0)
     params = search.get_params()

@@ -4,24 +4,19 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from sksearch._testing import make_function
+from sksearch._testing import make_function, minimize
 from sksearch.optimizers._random import RandomSampler
 from sksearch.optimizers._tpe import TreeParzenEstimator, _Parzen, _variables
 from sksearch.space import Integer, Real, Space
 
 
 def run(opt, f, budget):
-    """Drive ``opt`` on ``f``; return the best value and its parameters."""
-    best, best_params, n = np.inf, None, 0
-    space = Space(f.space)
-    while n < budget:
-        X = opt.ask()[: budget - n]
-        values = f.on_cube(X)
-        opt.tell(X, -values)
-        if values.min() < best:
-            best, best_params = values.min(), space.decode(X[[values.argmin()]])[0]
-        n += len(X)
-    return best, best_params
+    """Drive ``opt`` on ``f`` through the searches' loop; the best value and its parameters."""
+    regret = minimize(opt, f, budget)
+    if not hasattr(opt, "X_"):
+        return regret[-1] + f.f_min, None
+    best = opt.X_[np.argmax(opt.y_)]  # among the candidates told: all but the last batch
+    return regret[-1] + f.f_min, Space(f.space).decode(best[None])[0]
 
 
 def test_finds_the_minimum_of_the_mixed_function():

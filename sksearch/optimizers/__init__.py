@@ -7,6 +7,7 @@ They never fit anything, so they can be driven by any loop.
 
 from ._base import Optimizer
 from ._bayes import BayesianOptimizer
+from ._exhaustive import Exhaustive
 from ._genetic import GeneticAlgorithm
 from ._pso import ParticleSwarm
 from ._random import RandomSampler
@@ -14,6 +15,7 @@ from ._tpe import TreeParzenEstimator
 
 __all__ = [
     "BayesianOptimizer",
+    "Exhaustive",
     "GeneticAlgorithm",
     "Optimizer",
     "ParticleSwarm",

@@ -98,8 +98,8 @@ def _log1mexp(x):
     return np.where(x > -np.log(2), np.log(-np.expm1(x)), np.log1p(-np.exp(x)))
 
 
-def maximize(objective, layout, candidates, *, exclude=(), n_polish=5):
-    """The candidates' best point after local polishing, skipping ``exclude`` keys.
+def maximize(objective, layout, candidates, *, exclude, n_polish=5):
+    """The candidates' best point after local polishing, skipping the points ``exclude`` takes.
 
     Parameters
     ----------
@@ -109,8 +109,9 @@ def maximize(objective, layout, candidates, *, exclude=(), n_polish=5):
     layout : CubeLayout
     candidates : ndarray of shape (n, n_dims)
         The global sample (random and local points); snapped here.
-    exclude : set of bytes
-        ``layout.keys`` of points that must not be proposed.
+    exclude : KnownPoints
+        Points that must not be proposed (known candidates and their
+        near-duplicates).
     n_polish : int, default=5
         Best distinct candidates polished with L-BFGS-B over their active
         continuous columns (integer and categorical columns stay fixed:
@@ -123,6 +124,7 @@ def maximize(objective, layout, candidates, *, exclude=(), n_polish=5):
     """
     X = layout.snap(candidates)
     keys = layout.keys(X)
+    # known keys out now; near-duplicates (rare, costlier to find) when picking
     fresh = np.array([k not in exclude for k in keys], dtype=bool)
     _, first = np.unique(np.array(keys, dtype=object), return_index=True)
     distinct = np.zeros(len(X), dtype=bool)
@@ -137,8 +139,11 @@ def maximize(objective, layout, candidates, *, exclude=(), n_polish=5):
     pool = np.vstack([polished, starts])
     pool_values = np.r_[polished_values, start_values]
     for i in np.argsort(-pool_values, kind="stable"):
-        if layout.keys(pool[i : i + 1])[0] not in exclude:
+        if not exclude.taken(pool[i : i + 1])[0]:
             return pool[i]
+    for i in np.argsort(-values, kind="stable")[n_polish:]:
+        if not exclude.taken(X[i : i + 1])[0]:
+            return X[i]
     return None
 
 

@@ -25,6 +25,9 @@ class Optimizer(ABC):
     * Rows that decode to the same parameters (equal ``layout.snap`` rows)
       are the same candidate; the caller answers a repeated candidate with
       the score it already knows.
+    * ``seed(X, y)`` may be called once before the first ask with points
+      evaluated before the search (a warm start); ``set_budget(n_iter)``
+      between a tell and an ask when a finished search is continued.
     * All randomness comes from ``random_state``: the same seed and the same
       scores give the same proposals.
 
@@ -47,6 +50,25 @@ class Optimizer(ABC):
     @abstractmethod
     def tell(self, X, y):
         """Learn the scores ``y`` (to maximize) of the rows ``X`` last asked."""
+
+    def set_budget(self, n_iter):
+        """Learn that the search now has ``n_iter`` candidates in all (more than before).
+
+        Called between a tell and the next ask when a finished search is
+        continued with a larger ``n_iter``. Sizes fixed at construction stay
+        (the batches already asked are replayed exactly); schedules and sizes
+        that may grow use the new budget from now on. This default ignores it.
+        """
+
+    def seed(self, X, y):
+        """Learn the scores of points evaluated before the search (a warm start).
+
+        Called at most once, before the first :meth:`ask`, with points the
+        optimizer did not propose (known good settings, or the results of
+        an earlier search) and their finite scores. This default ignores
+        them; the optimizers of this package learn from them (a model adds
+        them to its data, a swarm or a population starts from the best).
+        """
 
 
 def check_tell(X, y, n_dims):

@@ -93,7 +93,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
     def _kriging_believer_batch(self):
         gp, y = self._fit_surrogate()
         best = y.max()
-        exclude = set(self._known)
+        exclude = self.known.copy()
         batch = []
         for _ in range(self.batch_size):
             def objective(X, return_grad, gp=gp):
@@ -110,7 +110,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
                     break
                 point = self._fresh(self.layout.snap(self.layout.random(1, self.rng)), exclude)[0]
             batch.append(point)
-            exclude.add(self.layout.keys(point[None])[0])
+            exclude.add(point[None])
             if len(batch) < self.batch_size:
                 gp = gp.condition_on(point[None], gp.predict(point[None]))
         return np.array(batch)

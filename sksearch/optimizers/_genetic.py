@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .._cube import CATEGORICAL, INTEGER
+from .._cube import CATEGORICAL, INTEGER, reflect
+from .._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 
 SELECTIONS = ("tournament", "sus")
@@ -13,10 +14,6 @@ CROSSOVERS = ("sbx", "uniform", "one_point")
 _TOWARD_BETTER = 0.75
 # Smallest Gaussian step, as a fraction of a dimension's range.
 _MIN_STEP = 0.01
-# Retries of a child that repeats a known candidate: mutations with a growing
-# step, then uniform draws, then (small finite spaces) an unseen point.
-_MUTATION_RETRIES, _RANDOM_RETRIES = 20, 10
-_ENUMERATE_LIMIT = 100_000
 # A probe's gene is drawn anywhere in its range half of the time, else at
 # least a third of the range away, where another basin may lie (measured on
 # the shifted test functions against always anywhere and always far).
@@ -101,6 +98,9 @@ class GeneticAlgorithm(Optimizer):
     diversity_threshold : float, default=0.05
         Immigrants enter when :meth:`diversity` of the population falls
         below this value (1 for uniform draws, 0 for clones).
+    n_iter : int or None, default=None
+        The budget in candidates, which bounds the default population size
+        (see :func:`default_population_size`).
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the optimizer's random stream.
 
@@ -131,7 +131,7 @@ class GeneticAlgorithm(Optimizer):
     def __init__(self, layout, *, population_size=None, crossover="sbx",
                  crossover_rate=0.9, mutation_rate=None, selection="tournament",
                  tournament_size=3, elitism=None, mutation_scale=0.5, sbx_eta=10.0,
-                 diversity_threshold=0.05, random_state=None):
+                 diversity_threshold=0.05, n_iter=None, random_state=None):
         super().__init__(layout, random_state=random_state)
         if selection not in SELECTIONS:
             raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -139,8 +139,9 @@ class GeneticAlgorithm(Optimizer):
             raise ValueError(f"crossover must be one of {CROSSOVERS}, got {crossover!r}")
         self.genes = Genes(layout)
         n_genes = max(1, len(self.genes))
+        self._sized_by_budget = (population_size is None, elitism is None)
         if population_size is None:
-            population_size = default_population_size(layout)
+            population_size = default_population_size(layout, n_iter)
         if population_size < 2:
             raise ValueError(f"population_size must be at least 2, got {population_size}")
         if elitism is None:
@@ -167,7 +168,8 @@ class GeneticAlgorithm(Optimizer):
         self.population_scores_ = None
         self.generation_ = 0
         self._gene_rates = rates
-        self._known = set()
+        self.known = KnownPoints(layout)  # every candidate told
+        self._seeds = None  # (X, y) evaluated before the search, best first
         self._probe_keys = set()  # the probes of the batch last asked
         self._n_probes = 0
 
@@ -195,7 +197,7 @@ class GeneticAlgorithm(Optimizer):
         X, y = check_tell(X, y, self.layout.n_dims)
         X = self.layout.snap(X)
         keys = self.layout.keys(X)
-        self._known.update(keys)
+        self.known.add(X)
         if self._probe_keys:
             # A probe joins the population only as an elite: a far-off miss
             # would widen the mutation steps, which follow the population.
@@ -208,6 +210,10 @@ class GeneticAlgorithm(Optimizer):
             keys = self.layout.keys(self.population_[elites]) + keys
             X = np.vstack([self.population_[elites], X])
             y = np.concatenate([self.population_scores_[elites], y])
+        elif self._seeds is not None:  # the first generation meets the seeds
+            keys = self.layout.keys(self._seeds[0]) + keys
+            X = np.vstack([self._seeds[0], X])
+            y = np.concatenate([self._seeds[1], y])
         first, seen = [], set()
         for i, key in enumerate(keys):  # one row per candidate
             if key not in seen:
@@ -217,6 +223,24 @@ class GeneticAlgorithm(Optimizer):
         order = first[np.argsort(-y[first], kind="stable")][: self.population_size]
         self.population_, self.population_scores_ = X[order], y[order]
         self.generation_ += 1
+
+    def set_budget(self, n_iter):
+        """Grow a default-sized population (and its elite) to the size for ``n_iter``."""
+        default_size, default_elitism = self._sized_by_budget
+        if default_size:
+            self.population_size = max(self.population_size,
+                                       default_population_size(self.layout, n_iter))
+            if default_elitism:
+                self.elitism = max(1, self.population_size // 3)
+
+    def seed(self, X, y):
+        """Start from points evaluated before the search: they compete with the
+        first generation for a place in the population, and none is asked again."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        X = self.layout.snap(X)
+        self.known.add(X)
+        order = np.argsort(-y, kind="stable")[: self.population_size]
+        self._seeds = (X[order], y[order])
 
     def diversity(self, X):
         """Mean spread of the genes of ``X``: about 1 for uniform draws, 0 for clones.
@@ -271,49 +295,37 @@ class GeneticAlgorithm(Optimizer):
         return np.maximum(self.mutation_scale * spread, _MIN_STEP)
 
     def _make_unique(self, X):
-        """Replace each row already told or repeated in the batch by a new one.
+        """Replace each row already told or repeated in the batch by a free one.
 
         Rows that cannot be replaced (a finite space is exhausted) are
         dropped; an empty batch becomes the best known candidate, which the
         caller answers from the scores it already has.
         """
-        taken, rows = set(), []
-        for row, key in zip(X, self.layout.keys(X)):
-            tries = 0
-            while key in self._known or key in taken:
-                row = self._retry(row, tries, taken)
-                if row is None:
-                    break
-                key = self.layout.keys(row)[0]
-                tries += 1
-            if row is not None:
-                taken.add(key)
-                rows.append(row)
-        if not rows:
+        X, found = self.known.free(X, self.rng)
+        if not found.any():
             return self.population_[:1].copy()
-        return np.array(rows)
-
-    def _retry(self, row, tries, taken):
-        if tries < _MUTATION_RETRIES:
-            base = _MIN_STEP * 10 if self.population_ is None else self._step_size()
-            step = np.minimum(base * 1.5**tries, 1.0)
-            rates = np.zeros(len(self.genes))
-            moved = self.genes.mutate(row[None], rates, step, self.rng, at_least_one=True)
-            return self.layout.snap(moved)[0]
-        if tries < _MUTATION_RETRIES + _RANDOM_RETRIES:
-            return self.layout.snap(self.layout.random(1, self.rng))[0]
-        if self.layout.size <= _ENUMERATE_LIMIT:
-            points = self.layout.enumerate()
-            keys = self.layout.keys(points)
-            unseen = [i for i, k in enumerate(keys) if k not in self._known and k not in taken]
-            if unseen:
-                return points[self.rng.choice(unseen)]
-        return None
+        return self.layout.snap(X[found])
 
 
-def default_population_size(layout):
-    """``2 * n_genes + 2`` bounded to [8, 12]: one gene per layout group."""
-    return int(np.clip(2 * len(layout.groups) + 2, 8, 12))
+def default_population_size(layout, n_iter=None):
+    """Population size for ``layout`` and a budget of ``n_iter`` candidates.
+
+    ``2 * n_genes + 2`` bounded to [8, 12] (one gene per layout group), and
+    with a budget at most ``n_iter // 4`` (at least 4), so that even a small
+    budget sees four generations.
+
+    Examples
+    --------
+    >>> from sksearch.space import Space
+    >>> from sksearch.optimizers._genetic import default_population_size
+    >>> layout = Space({"a": [1, 2], "b": [3, 4], "c": [5, 6], "d": [7, 8]}).layout
+    >>> default_population_size(layout), default_population_size(layout, n_iter=24)
+    (10, 6)
+    """
+    size = int(np.clip(2 * len(layout.groups) + 2, 8, 12))
+    if n_iter is None:
+        return size
+    return min(size, max(4, n_iter // 4))
 
 
 class Genes:
@@ -420,7 +432,7 @@ class Genes:
         if len(cols):
             sigma = np.maximum(np.broadcast_to(step, (self.layout.n_dims,))[cols],
                                self.min_step[cols])
-            moved = _reflect(X[:, cols] + sigma * rng.standard_normal((len(X), len(cols))))
+            moved = reflect(X[:, cols] + sigma * rng.standard_normal((len(X), len(cols))))
             X[:, cols] = np.where(mutate[:, self.numeric], moved, X[:, cols])
         for i, g in enumerate(self.groups):
             if g.kind != CATEGORICAL:
@@ -511,9 +523,3 @@ def _sbx_spread(room, gap, u, eta):
     ua = u * alpha
     inverse = np.where(u <= 1.0 / alpha, ua, 1.0 / np.maximum(2.0 - ua, 1e-12))
     return inverse ** (1.0 / (eta + 1.0))
-
-
-def _reflect(x):
-    """Fold values back into [0, 1] as a mirror at each bound."""
-    x = np.mod(x, 2.0)
-    return np.where(x > 1.0, 2.0 - x, x)

@@ -4,6 +4,7 @@ from abc import abstractmethod
 
 import numpy as np
 
+from .._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 
 
@@ -33,6 +34,8 @@ class ModelBasedOptimizer(Optimizer):
         The distinct points told, snapped.
     y_ : ndarray of shape (n_told,)
         Their scores.
+    known : KnownPoints
+        The distinct points told.
     """
 
     def __init__(self, layout, *, n_initial_points, batch_size, random_state):
@@ -43,38 +46,35 @@ class ModelBasedOptimizer(Optimizer):
         self.batch_size = int(batch_size)
         self.X_ = np.zeros((0, layout.n_dims))
         self.y_ = np.zeros(0)
-        self._known = set()
+        self.known = KnownPoints(layout)
+        self._design_asked = False
 
     def ask(self):
-        if len(self.y_) == 0:
+        if not self._design_asked or len(self.y_) == 0:
+            self._design_asked = True
             design = self.layout.latin_hypercube(self.n_initial_points, self.rng)
-            return self._fresh(self.layout.snap(design), set(self._known))
+            return self._fresh(self.layout.snap(design), self.known)
         return self._propose()
 
     def tell(self, X, y):
         X, y = check_tell(X, y, self.layout.n_dims)
         X = self.layout.snap(X)
-        for row, key, value in zip(X, self.layout.keys(X), y):
-            if key not in self._known:
-                self._known.add(key)
-                self.X_ = np.vstack([self.X_, row])
-                self.y_ = np.append(self.y_, value)
+        new = self.known.add(X)
+        self.X_ = np.vstack([self.X_, X[new]])
+        self.y_ = np.append(self.y_, y[new])
+
+    def seed(self, X, y):
+        """Add points evaluated before the search to the model's data; the
+        initial design is still asked first."""
+        self.tell(X, y)
 
     @abstractmethod
     def _propose(self):
         """The next batch, once scores are known: up to ``batch_size`` new points."""
 
-    def _fresh(self, X, exclude, tries=100):
-        """Rows of ``X`` with those in ``exclude`` (or repeated) replaced by new
-        random points, and dropped when none is found (a nearly exhausted space).
-        ``exclude`` (a set of keys) learns the rows returned."""
-        out = []
-        for row in X:
-            for _ in range(tries):
-                key = self.layout.keys(row[None])[0]
-                if key not in exclude:
-                    exclude.add(key)
-                    out.append(row)
-                    break
-                row = self.layout.snap(self.layout.random(1, self.rng))[0]
-        return np.array(out) if out else X[:1]
+    def _fresh(self, X, exclude):
+        """Rows of ``X`` with those taken in ``exclude`` (a :class:`KnownPoints`)
+        moved to free points, and dropped when none is found (a nearly
+        exhausted space); all of them dropped, the first row is returned."""
+        X, found = exclude.free(X, self.rng)
+        return self.layout.snap(X[found]) if found.any() else X[:1]

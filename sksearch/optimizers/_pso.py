@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .._cube import INTEGER, REAL, integer_center, integer_index
+from .._cube import reflect, set_choice
+from .._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 
 # Velocity clamp, as a fraction of the cube's side: it shrinks linearly from
@@ -19,9 +20,6 @@ _GC_RADIUS, _GC_SUCCESSES, _GC_FAILURES = 0.1, 2, 1
 _EXPLOIT_FROM, _EXPLOIT_SHARE = 0.6, 0.3
 # A swarm narrower than this (largest spread of a column) has collapsed.
 _COLLAPSE_WIDTH = 1e-3
-# Finite spaces up to this size are searched exhaustively for a free neighbour.
-_ENUMERATE_UP_TO = 4096
-_NUDGE_TRIES = 30
 
 
 class ParticleSwarm(Optimizer):
@@ -145,14 +143,12 @@ class ParticleSwarm(Optimizer):
         self.n_steps_ = 0
         self.n_told_ = 0
         self._asked = None
-        self._known = set()  # keys of every candidate told
-        self._known_points = []  # their snapped rows, for distances
+        self.known = KnownPoints(layout)  # every candidate told
         self._leader = None  # particle that searched around g in the last step
         self._radius = _GC_RADIUS
         self._successes = self._failures = 0
         # candidates told per choice of each categorical parameter
         self._choice_counts = [np.zeros(g.n_levels, int) for g in layout.categorical_groups]
-        self._cells = self._cell_keys = None  # a small finite space, once needed
 
     # ------------------------------------------------------------------ ask/tell
     def ask(self):
@@ -168,7 +164,7 @@ class ParticleSwarm(Optimizer):
                     k = group.n_levels
                     choices = self.rng.permutation(np.resize(self.rng.permutation(k), len(X)))
                     for row, choice in zip(X, choices):
-                        _set_choice(row, group, choice)
+                        set_choice(row, group, choice)
             else:
                 X = self._step()
             self._asked = self._avoid_known(X)
@@ -188,19 +184,31 @@ class ParticleSwarm(Optimizer):
         self.best_position_[improved] = X[improved]
         self.best_score_[improved] = y[improved]
         snapped = self.layout.snap(X)
-        active = self.layout.active(snapped)
-        for key, row, mask in zip(self.layout.keys(X), snapped, active):
-            if key not in self._known:
-                self._known.add(key)
-                self._known_points.append(row)
-                self.n_told_ += 1
-                for group, counts in zip(self.layout.categorical_groups, self._choice_counts):
-                    if mask[group.start]:
-                        counts[np.argmax(row[group.columns])] += 1
+        new = self.known.add(snapped)
+        self.n_told_ += int(new.sum())
+        for row, mask in zip(snapped[new], self.layout.active(snapped[new])):
+            for group, counts in zip(self.layout.categorical_groups, self._choice_counts):
+                if mask[group.start]:
+                    counts[np.argmax(row[group.columns])] += 1
         if self._leader is not None:
             self._adapt_radius(self.best_score_.max() > previous_best)
         self.n_steps_ += 1
         self._asked = None
+
+    def set_budget(self, n_iter):
+        """Stretch the schedule (velocity clamp, late exploitation) to ``n_iter``."""
+        if self.n_iter is not None:
+            self.n_iter = max(self.n_iter, int(n_iter))
+
+    def seed(self, X, y):
+        """Start from points evaluated before the search: the best of them become
+        the first particles' own bests (so the swarm is drawn to them from its
+        second step), and none is asked again."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        self.known.add(X)
+        order = np.argsort(-y, kind="stable")[: self.n_particles]
+        self.best_position_[: len(order)] = X[order]
+        self.best_score_[: len(order)] = y[order]
 
     # ------------------------------------------------------------------ moves
     def _step(self):
@@ -212,7 +220,7 @@ class ParticleSwarm(Optimizer):
         V = self.inertia * V + self.cognitive * r1 * (P - X) + self.social * r2 * (P[g] - X)
         limit = _MAX_VELOCITY[0] + (_MAX_VELOCITY[1] - _MAX_VELOCITY[0]) * used
         V = np.clip(V, -limit, limit)
-        X, V = _reflect(X + V, V, self.rng)
+        X, V = _bounce(X + V, V, self.rng)
 
         others = [i for i in np.argsort(self.best_score_) if i != g]  # worst first
         if d and np.ptp(X, axis=0).max() < _COLLAPSE_WIDTH and used < 1:
@@ -224,7 +232,7 @@ class ParticleSwarm(Optimizer):
         elif self.n_iter and used >= _EXPLOIT_FROM:
             chosen = others[: int(round(_EXPLOIT_SHARE * n))]
             spread = 0.5 * P.std(axis=0) + _COLLAPSE_WIDTH
-            X[chosen] = _mirror(P[g] + spread * self.rng.normal(size=(len(chosen), d)))
+            X[chosen] = reflect(P[g] + spread * self.rng.normal(size=(len(chosen), d)))
             V[chosen] = 0.0
             groups = self.layout.categorical_groups
             if chosen and groups:
@@ -232,7 +240,7 @@ class ParticleSwarm(Optimizer):
                 j = self.rng.integers(len(groups))
                 counts = self._choice_counts[j].astype(float)
                 counts[np.argmax(P[g, groups[j].columns])] = np.inf
-                _set_choice(X[chosen[0]], groups[j], int(np.argmin(counts)))
+                set_choice(X[chosen[0]], groups[j], int(np.argmin(counts)))
 
         untried = [(group, np.flatnonzero(counts == 0))
                    for group, counts in zip(self.layout.categorical_groups, self._choice_counts)
@@ -240,11 +248,11 @@ class ParticleSwarm(Optimizer):
         if untried and others:
             # A choice never tried cannot attract the swarm: the worst particle tries one.
             group, choices = untried[self.rng.integers(len(untried))]
-            _set_choice(X[others[0]], group, self.rng.choice(choices))
+            set_choice(X[others[0]], group, self.rng.choice(choices))
 
         # The leader would stand still (p_g = g = x_g): it searches around g.
         self._leader = g
-        X[g] = _mirror(P[g] + self._radius * (1 - 2 * self.rng.random(d)))
+        X[g] = reflect(P[g] + self._radius * (1 - 2 * self.rng.random(d)))
         V[g] = np.clip(X[g] - self.position_[g], -limit, limit)
         self.velocity_ = V
         return X
@@ -267,53 +275,17 @@ class ParticleSwarm(Optimizer):
     def _fresh_points(self, m):
         """``m`` points of a Latin hypercube, the farthest from every known point."""
         candidates = self.layout.latin_hypercube(4 * m, self.rng, n_candidates=1)
-        known = np.asarray(self._known_points)
+        known = self.known.rows
         distance = ((candidates[:, None, :] - known[None, :, :]) ** 2).sum(-1).min(axis=1)
         return candidates[np.argsort(-distance, kind="stable")[:m]]
 
-    # ------------------------------------------------------------------ known points
     def _avoid_known(self, X):
-        """Move rows that repeat a known candidate (or an earlier row) to free ones."""
-        layout = self.layout
-        taken = set(self._known)
-        for i, key in enumerate(layout.keys(X)):
-            if key in taken:
-                X[i] = self._free_neighbour(X[i], taken)
-                key = layout.keys(X[i : i + 1])[0]
-            taken.add(key)
-        return X
+        """Move rows that repeat a known candidate (or an earlier row) to free ones.
 
-    def _free_neighbour(self, x, taken):
-        """A point near ``x`` that decodes to a candidate outside ``taken``.
-
-        ``x`` itself when none is found (every candidate of a finite space
-        may be taken): the caller then answers it from known scores.
+        A row with no free point left (an exhausted finite space) stays: the
+        caller answers it from the scores it knows.
         """
-        layout = self.layout
-        if layout.size <= _ENUMERATE_UP_TO:
-            if self._cells is None:
-                self._cells = layout.enumerate()
-                self._cell_keys = layout.keys(self._cells)
-            free = [j for j, k in enumerate(self._cell_keys) if k not in taken]
-            if not free:
-                return x
-            distance = ((self._cells[free] - layout.snap(x[None])) ** 2).sum(axis=1)
-            return self._cells[free[int(np.argmin(distance))]].copy()
-        active = layout.active(x[None])[0]
-        discrete = [g for g in layout.groups if g.kind != REAL and active[g.start]]
-        moves_continuous = layout.continuous & active
-        for attempt in range(1, _NUDGE_TRIES + 1):
-            y = x.copy()
-            y[moves_continuous] += 0.01 * attempt * self.rng.normal(size=moves_continuous.sum())
-            if discrete and (not moves_continuous.any() or self.rng.random() < 0.5):
-                _shift_level(y, discrete[self.rng.integers(len(discrete))], attempt, self.rng)
-            y = np.clip(y, 0.0, 1.0)
-            if layout.keys(y[None])[0] not in taken:
-                return y
-        for y in layout.random(_NUDGE_TRIES, self.rng):
-            if layout.keys(y[None])[0] not in taken:
-                return y
-        return x
+        return self.known.free(X, self.rng)[0]
 
 
 def default_n_particles(n_dims, n_iter=None):
@@ -335,35 +307,8 @@ def default_n_particles(n_dims, n_iter=None):
     return int(round(min(largest, max(4, n_iter / 10))))
 
 
-def _reflect(X, V, rng):
+def _bounce(X, V, rng):
     """Reflect positions that left [0, 1] on the wall; reverse and damp their velocity."""
     outside = (X < 0) | (X > 1)
     V = np.where(outside, -V * rng.random(V.shape), V)
-    return _mirror(X), V
-
-
-def _mirror(X):
-    """Points outside [0, 1] mirrored on the wall they crossed."""
-    return np.clip(np.where(X < 0, -X, np.where(X > 1, 2 - X, X)), 0.0, 1.0)
-
-
-def _shift_level(x, group, attempt, rng):
-    """Move a discrete parameter of ``x`` (in place) to a nearby other value."""
-    if group.kind == INTEGER:
-        level = integer_index(x[group.start], group.n_levels, group.log_low)
-        step = rng.choice([-1, 1]) * (1 + attempt // 10)
-        level = np.clip(level + step, 0, group.n_levels - 1)
-        x[group.start] = integer_center(level, group.n_levels, group.log_low)
-    else:
-        current = int(np.argmax(x[group.columns]))
-        _set_choice(x, group, rng.choice([j for j in range(group.n_levels) if j != current]))
-
-
-def _set_choice(x, group, choice):
-    """Make ``choice`` the largest column of a categorical block of ``x`` (in place)."""
-    block = x[group.columns]
-    current = int(np.argmax(block))
-    block[current], block[choice] = block[choice], block[current]
-    if choice != current and block[choice] <= block[current]:
-        block[choice] = min(1.0, block[current] + 1e-6)
-        block[current] = block[choice] - 1e-6
+    return reflect(X), V

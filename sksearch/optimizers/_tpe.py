@@ -82,7 +82,7 @@ class TreeParzenEstimator(ModelBasedOptimizer):
         order = np.argsort(-self.y_, kind="stable")
         n_good = min(int(np.ceil(GOOD_FRACTION * len(order))), MAX_GOOD)
         good, bad = self.X_[order[:n_good]], self.X_[order[n_good:]]
-        exclude, batch = set(self._known), []
+        exclude, batch = self.known.copy(), []
         density_good = _Parzen(self._variables, self.layout, good, self.prior_weight)
         for _ in range(self.batch_size):
             density_bad = _Parzen(self._variables, self.layout, bad, self.prior_weight)
@@ -90,7 +90,7 @@ class TreeParzenEstimator(ModelBasedOptimizer):
             if point is None:
                 break
             batch.append(point)
-            exclude.add(self.layout.keys(point[None])[0])
+            exclude.add(point[None])
             bad = np.vstack([bad, point])
         if not batch:  # nothing new was found: the space is nearly exhausted
             return self._fresh(self.layout.snap(self.layout.random(1, self.rng)), exclude)
@@ -101,11 +101,11 @@ class TreeParzenEstimator(ModelBasedOptimizer):
             C = self.layout.snap(density_good.sample(self.n_candidates, self.rng))
             ratio = density_good.log_pdf(C) - density_bad.log_pdf(C)
             for i in np.argsort(-ratio, kind="stable"):
-                if self.layout.keys(C[i : i + 1])[0] not in exclude:
+                if not exclude.taken(C[i : i + 1])[0]:
                     return C[i]
         random = self.layout.snap(self.layout.random(self.n_candidates, self.rng))
-        fresh = self._fresh(random, set(exclude))[0]
-        return None if self.layout.keys(fresh[None])[0] in exclude else fresh
+        fresh = self._fresh(random, exclude)[0]
+        return None if exclude.taken(fresh[None])[0] else fresh
 
 
 class _Variable:

@@ -1,0 +1,216 @@
+"""The public surface every search shares: docstring text, signature, other tuners' names.
+
+A search class's docstring says ``{search_parameters}``, ``{common_parameters}``
+and ``{common_attributes}`` where the shared text goes; its ``__init__`` takes
+its own parameters and ``**common``, and :func:`complete_class` merges the
+common ones into its signature so that ``get_params``, ``clone`` and ``help``
+see them. A keyword that no search takes gets a ``TypeError`` that names the
+public class and, for a name another tuner uses, the sksearch equivalent.
+"""
+
+import inspect
+
+#: Docstring text of the first two parameters of every search
+#: (``{search_parameters}`` in a class docstring).
+SEARCH_PARAMETERS_DOC = """\
+    estimator : estimator object
+        Estimator (or Pipeline) to tune; it implements ``fit`` and either
+        ``score`` or is used with ``scoring``.
+
+    param_distributions : dict or list of dicts
+        Parameter names mapped to lists of choices, frozen ``scipy.stats``
+        distributions with bounded support (``uniform``, ``loguniform``,
+        ``randint``, ...) or :class:`~sksearch.space.Real`,
+        :class:`~sksearch.space.Integer`,
+        :class:`~sksearch.space.Categorical`. A list of dicts is a union of
+        subspaces. Everything ``RandomizedSearchCV`` accepts is accepted, and
+        a ``GridSearchCV`` ``param_grid`` as is."""
+
+#: Docstring text of the parameters every search shares; a search's class
+#: docstring says ``{common_parameters}`` where it goes.
+COMMON_PARAMETERS_DOC = """\
+    n_iter : int, default=50
+        Number of distinct candidates evaluated, as in ``RandomizedSearchCV``:
+        a candidate proposed again is answered with its known score and not
+        fitted twice. A finite space with at most ``n_iter`` candidates is
+        evaluated completely (with a warning).
+
+    scoring : str, callable, list, tuple or dict, default=None
+        Metric(s) evaluated on the test folds, as in ``RandomizedSearchCV``;
+        None: the estimator's ``score``. The search maximizes the only metric,
+        or the one ``refit`` names; with several metrics and ``refit`` False
+        or a callable, the first metric of ``scoring``.
+
+    n_jobs : int, default=None
+        Jobs run in parallel over the candidates x folds of one batch. None
+        means 1 unless in a ``joblib.parallel_backend`` context (loky, dask,
+        ray, ...); -1 means all processors. Results do not depend on it.
+
+    refit : bool, str or callable, default=True
+        Refit the best candidate on the whole data, as in
+        ``RandomizedSearchCV`` (with several metrics, the name of the one
+        that selects it).
+
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy, as in ``RandomizedSearchCV`` (None: 5-fold,
+        stratified for classifiers). The splits are drawn once per ``fit``:
+        every candidate is scored on the same folds, even with a splitter
+        that shuffles without a seed (calling ``RandomizedSearchCV`` batch
+        by batch would draw new folds each time).
+
+    verbose : int, default=0
+        As in ``RandomizedSearchCV``: 0 silent; 1 one line per batch
+        (candidates done, best score so far, elapsed time); 2 also one line
+        per fit with its time; 3 also its scores.
+
+    pre_dispatch : int or str, default="2*n_jobs"
+        Number of jobs dispatched ahead, as in ``RandomizedSearchCV``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the whole search: the same seed gives the same ``cv_results_``
+        whatever ``n_jobs`` or joblib backend.
+
+    error_score : "raise" or float, default=np.nan
+        Score of a failed fit, as in ``RandomizedSearchCV``. The optimizer
+        is told the worst score seen instead, so it learns to avoid the
+        failing region; the search stops with an error only if every
+        candidate of the first batch fails.
+
+    return_train_score : bool, default=False
+        Add training scores to ``cv_results_``.
+
+    max_time : float, default=None
+        Seconds after which no new batch is started (the running batch
+        finishes). None: no limit.
+
+    n_iter_no_change : int, default=None
+        Stop when the best score has not improved by more than ``tol`` over
+        the last ``n_iter_no_change`` candidates. None: never.
+
+    tol : float, default=0.0
+        Improvement that counts for ``n_iter_no_change``.
+
+    checkpoint : str or path-like, default=None
+        JSON-lines journal of every finished batch. ``fit`` with an existing
+        journal replays it without fitting and continues where it stopped
+        (with a larger ``n_iter``, beyond); with the same ``random_state``
+        the result equals an uninterrupted search. A journal is bound to its
+        search: the estimator and its parameters, the space, scoring, folds,
+        data and fit parameters must be the same, else it is refused (and
+        left untouched); one search writes it at a time.
+
+    batch_callbacks : callable or list of callables, default=None
+        Called after each batch with a :class:`~sksearch.SearchState`; one
+        that returns True stops the search. An object that also has an
+        ``on_search_end(search)`` method is called once more after the
+        refit. (scikit-learn's own callbacks, such as ``ProgressBar``, go to
+        ``search.set_callbacks(...)``.)
+
+    initial_candidates : list of dicts or fitted search, default=None
+        Known settings evaluated first (the first batch, ``iteration`` 0)
+        and told to the strategy before it proposes anything: a swarm or a
+        population starts from the best of them, a model adds them to its
+        data. Each must be a candidate of ``param_distributions``. A fitted
+        sksearch search instead gives its candidates with their scores,
+        reused without fitting anything, if it was fitted on the same data,
+        folds, estimator and scoring (else it is refused). They count in
+        ``n_iter``."""
+
+#: Docstring text of the fitted attributes every search shares
+#: (``{common_attributes}`` in a class docstring).
+COMMON_ATTRIBUTES_DOC = """\
+    cv_results_ : dict of numpy (masked) ndarrays
+        Every key of ``RandomizedSearchCV.cv_results_``, in the same format,
+        plus ``iteration`` (the batch a candidate came from).
+
+    best_estimator_ : estimator
+        The best candidate refit on the whole data (with ``refit``).
+
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+
+    best_params_ : dict
+        Parameters of the best candidate.
+
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+
+    scorer_ : function or dict
+        Scorer(s) used on the held-out data.
+
+    n_splits_ : int
+        Number of cross-validation splits.
+
+    refit_time_ : float
+        Seconds spent refitting the best candidate.
+
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+
+    stop_reason_ : str
+        Why the search stopped: ``"n_iter"``, ``"space_exhausted"``,
+        ``"max_time"``, ``"no_change"``, ``"callback"``, ``"stalled"`` (the
+        optimizer proposed only known candidates for a long time) or
+        ``"interrupted"`` (KeyboardInterrupt)."""
+
+
+#: Keywords of scikit-optimize, Optuna, sklearn-genetic-opt and hyperopt
+#: mapped to what sksearch calls them.
+OTHER_TUNERS_NAMES = {
+    "search_spaces": "param_distributions (scikit-optimize's search_spaces)",
+    "param_grid": "param_distributions (a GridSearchCV param_grid is valid as is)",
+    "param_distributions_list": "param_distributions (a list of dicts)",
+    "n_trials": "n_iter (Optuna's n_trials)",
+    "max_evals": "n_iter (hyperopt's max_evals)",
+    "timeout": "max_time (seconds)",
+    "n_points": "batch_size of BayesSearchCV (scikit-optimize's n_points)",
+    "optimizer_kwargs": "the search's own keywords, e.g. BayesSearchCV(n_initial_points=..., "
+                        "acquisition=...)",
+    "generations": "n_iter: sksearch counts candidates, about population_size x generations",
+    "population_size": "GeneticSearchCV(population_size=...); PSOSearchCV(n_particles=...)",
+    "n_particles": "PSOSearchCV(n_particles=...); GeneticSearchCV(population_size=...)",
+    "callbacks": "batch_callbacks (called after each batch with a SearchState; True stops), "
+                 "or search.set_callbacks(...) for scikit-learn callbacks such as ProgressBar",
+    "callback": "batch_callbacks (called after each batch with a SearchState; True stops)",
+    "sampler": "the search class: BayesSearchCV(surrogate='tpe') for a TPE sampler",
+    "mutation_probability": "mutation_rate of GeneticSearchCV",
+    "crossover_probability": "crossover_rate of GeneticSearchCV",
+    "elitism_size": "elitism of GeneticSearchCV",
+    "x0": "initial_candidates (a list of parameter dicts evaluated first)",
+    "points_to_evaluate": "initial_candidates (a list of parameter dicts evaluated first)",
+    "warm_start_configs": "initial_candidates (a list of parameter dicts evaluated first)",
+    "acq_func": "acquisition of BayesSearchCV ('ei', 'pi' or 'ucb')",
+    "n_initial_points": "n_initial_points of BayesSearchCV",
+}
+
+
+def complete_class(cls, base_init):
+    """Fill ``cls``'s docstring and merge ``base_init``'s keywords into its signature."""
+    if cls.__doc__:
+        for marker, text in (("{search_parameters}", SEARCH_PARAMETERS_DOC),
+                             ("{common_parameters}", COMMON_PARAMETERS_DOC),
+                             ("{common_attributes}", COMMON_ATTRIBUTES_DOC)):
+            cls.__doc__ = cls.__doc__.replace(f"    {marker}", text)
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        return
+    own = inspect.signature(init)
+    if not any(p.kind is p.VAR_KEYWORD for p in own.parameters.values()):
+        return
+    kept = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    names = {p.name for p in kept}
+    common = inspect.signature(base_init).parameters.values()
+    extra = [p for p in common if p.kind is p.KEYWORD_ONLY and p.name not in names]
+    init.__signature__ = own.replace(parameters=kept + extra)
+
+
+def unknown_keyword_error(search, names):
+    """The TypeError for keywords that ``search``'s class does not take."""
+    cls = type(search).__name__
+    name = sorted(names)[0]
+    message = f"{cls}() got an unexpected keyword argument {name!r}"
+    if name in OTHER_TUNERS_NAMES:
+        message += f"; in sksearch that is {OTHER_TUNERS_NAMES[name]}"
+    valid = sorted(inspect.signature(type(search).__init__).parameters)
+    valid = [v for v in valid if v != "self"]
+    return TypeError(f"{message}. {cls} takes: {', '.join(valid)}.")

@@ -1,0 +1,218 @@
+"""The one loop that drives an optimizer: ask -> drop known -> evaluate -> tell -> stop?
+
+The searches, the tests and the benchmarks all run optimizers through
+:class:`Loop`; only what ``evaluate`` does differs (cross-validate
+candidates, read a journal, or compute a numpy test function).
+
+The rules:
+
+* ``n_iter`` counts distinct candidates. A row of a batch that decodes to a
+  candidate already evaluated (equal :meth:`CubeLayout.keys`), or repeats an
+  earlier row of the batch, is not evaluated: it is told the score already
+  known. Rows beyond the remaining budget are not evaluated either, and the
+  batch that reaches the budget is not told.
+* Failed evaluations (NaN) and non-finite scores are told to the optimizer
+  as the worst finite score seen so far.
+* Stopping: the budget, an exhausted space (the exhaustive optimizer's one
+  batch), ``max_time``, ``n_iter_no_change``/``tol``, ``after_batch``
+  returning True, ``MAX_STALLED_BATCHES`` batches without a new candidate,
+  or a ``KeyboardInterrupt`` once something was evaluated.
+"""
+
+import time
+import warnings
+
+import numpy as np
+
+#: Consecutive batches without a new candidate after which a search stops.
+MAX_STALLED_BATCHES = 20
+
+#: Why a loop stopped, as ``stop_reason_`` reports it.
+STOP_REASONS = ("n_iter", "space_exhausted", "max_time", "no_change", "callback", "stalled",
+                "interrupted")
+
+
+class Loop:
+    """Drive ``optimizer`` over ``layout`` until a stopping rule holds.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        Proposes batches (``ask``) and learns their scores (``tell``); it
+        maximizes.
+    layout : CubeLayout
+        The cube the optimizer works in; its keys identify candidates.
+    evaluate : callable
+        ``evaluate(iteration, X, rows)`` evaluates the rows ``rows`` of the
+        batch ``X`` (new, distinct candidates) and returns their scores, to
+        maximize (NaN for a failure).
+    n_iter : int
+        Number of distinct candidates to evaluate.
+    max_time : float, default=None
+        Seconds after which no new batch is started.
+    n_iter_no_change : int, default=None
+        Stop when the best score has not improved by more than ``tol`` over
+        the last ``n_iter_no_change`` candidates.
+    tol : float, default=0.0
+    exhaustive : bool, default=False
+        The optimizer's first batch is the whole space: stop after it.
+    before_ask : callable, default=None
+        ``before_ask(loop)`` before each ask of the optimizer.
+    initial : ndarray of shape (n, n_dims), default=None
+        Known settings to evaluate first, as batch 0 (a warm start): the
+        optimizer learns their scores through ``seed`` before its first ask.
+    on_batch : callable, default=None
+        ``on_batch(loop)`` after each batch that evaluated something, once
+        its scores are recorded (a progress report).
+    after_batch : callable, default=None
+        ``after_batch(loop)`` after each batch that evaluated something and
+        did not meet another stopping rule; True stops the loop (reason
+        ``"callback"``).
+
+    Attributes
+    ----------
+    scores : dict
+        Candidate key -> score, in the order evaluated.
+    best_history : list of float
+        Best finite score after each candidate (``-inf`` before the first).
+    iteration : int
+        Index of the batch being (or last) run.
+    start : float
+        ``time.monotonic()`` when :meth:`run` started.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksearch._loop import Loop
+    >>> from sksearch.optimizers import RandomSampler
+    >>> from sksearch.space import Space, Real
+    >>> layout = Space({"x": Real(-1.0, 1.0)}).layout
+    >>> loop = Loop(RandomSampler(layout, batch_size=4, random_state=0), layout,
+    ...             lambda iteration, X, rows: -(2 * X[rows, 0] - 1) ** 2, n_iter=10)
+    >>> loop.run(), len(loop.scores)
+    ('n_iter', 10)
+    """
+
+    def __init__(self, optimizer, layout, evaluate, *, n_iter, max_time=None,
+                 n_iter_no_change=None, tol=0.0, exhaustive=False, on_batch=None,
+                 after_batch=None, initial=None, before_ask=None):
+        self.optimizer, self.layout, self.evaluate = optimizer, layout, evaluate
+        self.n_iter = n_iter
+        self.max_time, self.n_iter_no_change, self.tol = max_time, n_iter_no_change, tol
+        self.exhaustive = exhaustive
+        self.on_batch, self.after_batch = on_batch, after_batch
+        self.before_ask = before_ask
+        self.initial = None if initial is None else np.atleast_2d(initial)
+        self.scores = {}
+        self.best_history = []
+        self.iteration = 0
+        self.start = None
+
+    def run(self):
+        """Run until a stopping rule holds; return its name (see :data:`STOP_REASONS`)."""
+        self.start = time.monotonic()
+        stop, stalled = None, 0
+        try:
+            if self.initial is not None:
+                keys, evaluated = self._batch(self.initial)
+                stop = self._stop_reason(0, evaluated, optimizer_asked=False)
+                if stop is None:
+                    self.optimizer.seed(self.initial, self.told_scores(keys))
+                    self.iteration += 1
+            while stop is None:
+                if self.before_ask is not None:
+                    self.before_ask(self)
+                X = np.atleast_2d(self.optimizer.ask())
+                keys, evaluated = self._batch(X)
+                stalled = 0 if evaluated else stalled + 1
+                stop = self._stop_reason(stalled, evaluated)
+                if stop is None:
+                    self.optimizer.tell(X, self.told_scores(keys))
+                    self.iteration += 1
+        except KeyboardInterrupt:
+            if not self.scores:
+                raise
+            stop = "interrupted"
+            warnings.warn(
+                f"The search was interrupted after {len(self.scores)} candidates; "
+                "it keeps their results and refits the best of them.",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._warn_stop(stop)
+        return stop
+
+    # ------------------------------------------------------------------ batches
+    def _batch(self, X):
+        """Evaluate the new candidates of ``X``; return its keys and whether any was new."""
+        keys = self.layout.keys(X)
+        rows = self.new_rows(keys)
+        if rows:
+            self._record(keys, rows, self.evaluate(self.iteration, X, rows))
+            if self.on_batch is not None:
+                self.on_batch(self)
+        return keys, bool(rows)
+
+    def new_rows(self, keys):
+        """Rows of a batch that are new candidates, within the remaining budget."""
+        remaining = self.n_iter - len(self.scores)
+        rows, seen = [], set()
+        for i, key in enumerate(keys):
+            if key not in self.scores and key not in seen:
+                seen.add(key)
+                rows.append(i)
+        return rows[:remaining]
+
+    def _record(self, keys, rows, batch_scores):
+        for row, score in zip(rows, np.asarray(batch_scores, dtype=float)):
+            self.scores[keys[row]] = score
+            previous = self.best_history[-1] if self.best_history else -np.inf
+            self.best_history.append(max(previous, score) if np.isfinite(score) else previous)
+
+    def told_scores(self, keys):
+        """Scores of ``keys`` with non-finite ones replaced by the worst finite one."""
+        values = np.array([self.scores[k] for k in keys], dtype=float)
+        finite = np.array([v for v in self.scores.values() if np.isfinite(v)])
+        worst = finite.min() if len(finite) else 0.0
+        return np.where(np.isfinite(values), values, worst)
+
+    @property
+    def elapsed(self):
+        """Seconds since :meth:`run` started."""
+        return time.monotonic() - self.start
+
+    # ------------------------------------------------------------------ stopping
+    def _stop_reason(self, stalled, evaluated, optimizer_asked=True):
+        if self.exhaustive and optimizer_asked:
+            return "space_exhausted"
+        if len(self.scores) >= self.n_iter:
+            return "n_iter"
+        if stalled >= MAX_STALLED_BATCHES:
+            return "stalled"
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            return "max_time"
+        k = self.n_iter_no_change
+        if k is not None and len(self.best_history) > k:
+            if self.best_history[-1] <= self.best_history[-1 - k] + self.tol:
+                return "no_change"
+        if evaluated and self.after_batch is not None and self.after_batch(self):
+            return "callback"
+        return None
+
+    def _warn_stop(self, stop):
+        n, n_iter = len(self.scores), self.n_iter
+        if stop == "space_exhausted":
+            warnings.warn(
+                f"The space has only {n} distinct candidates, no more than "
+                f"n_iter={n_iter}: all of them were evaluated.",
+                UserWarning,
+                stacklevel=3,
+            )
+        elif stop == "stalled":
+            warnings.warn(
+                f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "
+                f"consecutive batches; the search stops after {n} of n_iter={n_iter} "
+                "candidates.",
+                UserWarning,
+                stacklevel=3,
+            )

@@ -1,0 +1,396 @@
+"""The scikit-learn search that every strategy shares: :class:`BaseOptimizerSearch`.
+
+A strategy (``PSOSearchCV``, ``GeneticSearchCV``, ``BayesSearchCV``, or one
+of your own) subclasses it, declares its own parameters and builds its
+optimizer in ``_make_optimizer``. ``fit`` does the rest, in this order:
+
+1. validate the parameters and the space (before any fit);
+2. draw the cross-validation splits once;
+3. open the checkpoint, if any (its journal must come from this search);
+4. run :class:`~sksearch._loop.Loop`: the optimizer asks, each batch of new
+   candidates is answered from the journal or cross-validated on the fixed
+   splits (:class:`~sksearch._evaluation.Evaluation`), the optimizer is told
+   the scores, the stopping rules are checked;
+5. pick the best candidate and refit it (one place, whether the results
+   were fitted, replayed or interrupted).
+"""
+
+import contextlib
+import os
+import time
+from abc import abstractmethod
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import indexable
+
+from ._api import complete_class, unknown_keyword_error
+from ._checkpoint import Checkpoint
+from ._evaluation import Evaluation, Results
+from ._fingerprint import fingerprint
+from ._loop import Loop
+from ._sklearn import (
+    BaseSearchCV,
+    Interval,
+    check_fit_params,
+    check_refit_for_multimetric,
+    fit_context,
+    get_scorers,
+    root_callback_context,
+    routed_params,
+)
+from ._warm_start import initial_batch
+from .optimizers import Exhaustive
+from .space import Space
+
+
+@dataclass
+class SearchState:
+    """What a batch callback sees after each batch.
+
+    Attributes
+    ----------
+    search : BaseOptimizerSearch
+        The search being fitted.
+    iteration : int
+        Index of the batch just finished.
+    n_candidates : int
+        Distinct candidates evaluated so far.
+    best_score : float
+        Best mean test score of the optimized metric so far.
+    best_params : dict
+        Parameters of that candidate.
+    elapsed : float
+        Seconds since the search started.
+    cv_results : dict
+        Results so far, formatted like ``cv_results_``.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sksearch import BayesSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> def good_enough(state):
+    ...     return state.best_score >= 0.95
+    >>> search = BayesSearchCV(SVC(), {"C": loguniform(1e-2, 1e2)}, n_iter=30, cv=3,
+    ...                        batch_callbacks=[good_enough], random_state=0).fit(X, y)
+    >>> search.stop_reason_, len(search.cv_results_["params"]) < 30
+    ('callback', True)
+    """
+
+    search: object
+    iteration: int
+    n_candidates: int
+    best_score: float
+    best_params: dict
+    elapsed: float
+    cv_results: dict
+
+
+class BaseOptimizerSearch(BaseSearchCV):
+    """Base class of the searches that drive an ask/tell optimizer.
+
+    A subclass implements ``_make_optimizer(layout, random_state, budget)``
+    (it may read fitted attributes such as ``n_splits_``) and may implement
+    ``_extra_results(optimizer, rows)`` (more ``cv_results_`` columns); its
+    ``__init__`` takes its own parameters plus ``**common`` for the ones
+    below, which are merged into its signature so that ``get_params`` and
+    ``clone`` see them. See :mod:`sksearch.base` for an example.
+    """
+
+    _parameter_constraints = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "checkpoint": [str, os.PathLike, None],
+        "batch_callbacks": [list, tuple, callable, None],
+        "initial_candidates": [list, tuple, BaseSearchCV, None],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        estimator,
+        param_distributions=None,
+        *,
+        n_iter=50,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+        n_iter_no_change=None,
+        tol=0.0,
+        checkpoint=None,
+        batch_callbacks=None,
+        initial_candidates=None,
+        **unknown,
+    ):
+        if unknown:
+            raise unknown_keyword_error(self, unknown)
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.random_state = random_state
+        self.max_time = max_time
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.checkpoint = checkpoint
+        self.batch_callbacks = batch_callbacks
+        self.initial_candidates = initial_candidates
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        complete_class(cls, BaseOptimizerSearch.__init__)
+
+    # -------------------------------------------------------------- strategy
+    @abstractmethod
+    def _make_optimizer(self, layout, random_state, budget):
+        """Return the :class:`~sksearch.optimizers.Optimizer` for this fit.
+
+        Parameters
+        ----------
+        layout : CubeLayout
+            The cube of the space being searched.
+        random_state : int
+            The optimizer's seed.
+        budget : int
+            The number of candidates that defaults sized by the budget (an
+            initial design, a swarm, a population) are sized for: ``n_iter``,
+            or, when a checkpoint is continued with another ``n_iter``, the
+            ``n_iter`` of the fit that started its journal, so that the
+            journaled batches are asked again exactly.
+        """
+
+    def _extra_results(self, optimizer, rows):
+        """Extra ``cv_results_`` columns for the evaluated ``rows`` of the last ask.
+
+        ``optimizer`` is None for the batch of ``initial_candidates``.
+        """
+        return {}
+
+    # -------------------------------------------------------------- fit
+    @fit_context
+    def fit(self, X, y=None, **params):
+        """Run the search: evaluate up to ``n_iter`` candidates chosen by the optimizer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; None for unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the estimator's ``fit``, the scorer and the
+            CV splitter, as for ``RandomizedSearchCV.fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        space = Space(self.param_distributions)
+        space.check_names(self.estimator)
+        callbacks = _check_batch_callbacks(self.batch_callbacks)
+        scorers, refit_metric = get_scorers(self)
+        X, y = indexable(X, y)
+        params = check_fit_params(X, params)
+        routed = routed_params(self, params)
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = list(cv.split(X, y, **routed.splitter.split))
+        if not splits:
+            raise ValueError(f"cv={self.cv!r} gives no split: the search needs at least one")
+        self.n_splits_ = len(splits)
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+        header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
+        initial = initial_batch(self.initial_candidates, space, header, splits)
+        checkpoint = contextlib.nullcontext()
+        if self.checkpoint is not None:
+            checkpoint = Checkpoint(self.checkpoint, header, n_dims=space.layout.n_dims,
+                                    n_splits=len(splits))
+
+        metadata = {"sample_weight": params["sample_weight"]} if params.get(
+            "sample_weight") is not None else None
+        root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
+        root.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+        results = Results(self, len(splits))
+        try:
+            with checkpoint as journal:  # locked, checked against this search
+                seed, budget = (seed, self.n_iter) if journal is None else journal.run_with
+                evaluation = Evaluation(self, X, y, splits, scorers, routed,
+                                        root.subcontext(task_name="search",
+                                                        max_subtasks=self.n_iter * len(splits),
+                                                        sequential_subtasks=False))
+                self.stop_reason_ = self._search(space, seed, budget, evaluation, results,
+                                                 checkpoint, callbacks, initial)
+        except BaseException:
+            if len(results):  # what was evaluated is kept (and journaled)
+                self.cv_results_ = results.cv_results
+            raise
+
+        self._set_best(results, refit_metric)
+        if self.refit:
+            self._refit(X, y, routed.estimator.fit, root, metadata)
+        self.scorer_ = getattr(scorers, "_scorers", scorers)
+        self.cv_results_ = results.cv_results
+        self._fingerprint = header  # what an initial_candidates reuse checks
+        root.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+        for callback in callbacks:
+            if hasattr(callback, "on_search_end"):
+                callback.on_search_end(self)
+        return self
+
+    def _search(self, space, seed, budget, evaluation, results, checkpoint, callbacks,
+                initial):
+        """Run the loop; return why it stopped."""
+        layout = space.layout
+        initial_X, initial_candidates, reused = initial
+        exhaustive = layout.size <= self.n_iter
+        optimizer = (Exhaustive(layout) if exhaustive
+                     else self._make_optimizer(layout, seed, budget))
+        replay = getattr(checkpoint, "replay", None)
+
+        def evaluate(iteration, X, rows):
+            warm = initial_X is not None and iteration == 0
+            candidates = ([initial_candidates[i] for i in rows] if warm
+                          else space.decode(X[rows]))
+            more = {"iteration": [iteration] * len(rows),
+                    **self._extra_results(None if warm else optimizer, rows)}
+            n_done, records = (replay(X, rows) if replay else None) or (0, [])
+            if n_done < len(rows):
+                if warm and reused is not None:
+                    n = len(evaluation.splits)
+                    fitted = [r for i in rows[n_done:] for r in reused[i * n:(i + 1) * n]]
+                else:
+                    fitted = evaluation.run(candidates[n_done:])
+                if replay:
+                    checkpoint.append(iteration, X, rows[n_done:], fitted)
+                records = records + fitted
+            return results.add(candidates, records, more)
+
+        def before_ask(loop):
+            # a continued journal: the optimizer learns the larger n_iter where it
+            # did when the journal was extended (replayed), or now
+            nonlocal budget
+            change = getattr(checkpoint, "budget_changes", {}).get(loop.iteration)
+            if change is None and replay and checkpoint.replay_done and self.n_iter > budget:
+                change = self.n_iter
+                checkpoint.append_budget(loop.iteration, change)
+            if change is not None and change > budget:
+                budget = change
+                optimizer.set_budget(change)
+
+        evaluation.callback_ctx.call_on_fit_task_begin(estimator=self)
+        with evaluation:
+            loop = Loop(optimizer, layout, evaluate, n_iter=self.n_iter,
+                        max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
+                        tol=self.tol, exhaustive=exhaustive,
+                        on_batch=self._print_batch if self.verbose >= 1 else None,
+                        after_batch=self._batch_callback_runner(callbacks, results),
+                        initial=initial_X, before_ask=before_ask)
+            stop = loop.run()
+        evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
+        return stop
+
+    def _print_batch(self, loop):
+        print(f"[{type(self).__name__}] batch {loop.iteration}: {len(loop.scores)}/"
+              f"{self.n_iter} candidates, best {loop.best_history[-1]:.6g}, "
+              f"{loop.elapsed:.1f}s")
+
+    def _batch_callback_runner(self, callbacks, results):
+        if not callbacks:
+            return None
+
+        def run(loop):
+            scores = np.asarray(results.cv_results[results.objective], dtype=float)
+            finite = np.isfinite(scores)
+            best = int(np.argmax(np.where(finite, scores, -np.inf))) if finite.any() else 0
+            state = SearchState(search=self, iteration=loop.iteration,
+                                n_candidates=len(loop.scores), best_score=float(scores[best]),
+                                best_params=results.cv_results["params"][best],
+                                elapsed=loop.elapsed, cv_results=results.cv_results)
+            return any([bool(callback(state)) for callback in callbacks])
+
+        return run
+
+    def _set_best(self, results, refit_metric):
+        """``multimetric_``, ``best_index_``, ``best_score_``, ``best_params_``."""
+        first = results.first_scores
+        self.multimetric_ = isinstance(first, dict)
+        if callable(self.scoring) and self.multimetric_:
+            check_refit_for_multimetric(self, first)
+            refit_metric = self.refit
+        if not (self.refit or not self.multimetric_):
+            return
+        cv_results = results.cv_results
+        if callable(self.refit):
+            index = self.refit(cv_results)
+            if not isinstance(index, Integral):
+                raise TypeError("best_index_ returned is not an integer")
+            if index < 0 or index >= len(cv_results["params"]):
+                raise IndexError("best_index_ index out of range")
+        else:
+            index = int(cv_results[f"rank_test_{refit_metric}"].argmin())
+            self.best_score_ = cv_results[f"mean_test_{refit_metric}"][index]
+        self.best_index_ = index
+        self.best_params_ = cv_results["params"][index]
+
+    def _refit(self, X, y, fit_params, root, metadata):
+        """Fit the best candidate on the whole data: ``best_estimator_``, ``refit_time_``."""
+        self.best_estimator_ = clone(self.estimator).set_params(
+            **clone(self.best_params_, safe=False))
+        ctx = root.subcontext(task_name="refit-with-best-params")
+        with ctx.propagate_callback_context(self.best_estimator_):
+            ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            start = time.time()
+            if y is not None:
+                self.best_estimator_.fit(X, y, **fit_params)
+            else:
+                self.best_estimator_.fit(X, **fit_params)
+            self.refit_time_ = time.time() - start
+        if hasattr(self.best_estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.best_estimator_.feature_names_in_
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+
+
+def _check_batch_callbacks(callbacks):
+    if callbacks is None:
+        return []
+    callbacks = [callbacks] if callable(callbacks) else list(callbacks)
+    for i, callback in enumerate(callbacks):
+        if hasattr(callback, "on_fit_task_begin") or not callable(callback):
+            hint = ""
+            if hasattr(callback, "on_fit_task_begin"):
+                hint = (" It is a scikit-learn callback: pass it with "
+                        "search.set_callbacks(...) instead.")
+            raise TypeError(
+                f"batch_callbacks[{i}] must be a callable that takes a SearchState, got "
+                f"{callback!r}.{hint}"
+            )
+    return callbacks

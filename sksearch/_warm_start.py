@@ -1,0 +1,104 @@
+"""Warm starts: known settings evaluated first, or an earlier search's results reused.
+
+``initial_candidates`` is either a list of parameter dicts (evaluated as the
+first batch, then told to the optimizer) or a fitted sksearch search whose
+candidates and per-split scores are reused without fitting anything, when
+it was fitted on the same data, folds, estimator and scoring.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+#: Fingerprint fields that must match for an earlier search's scores to be reused.
+REUSE_FIELDS = ("estimator", "estimator_params", "scoring", "objective", "error_score",
+                "return_train_score", "cv", "data", "fit_params")
+
+
+def initial_batch(initial_candidates, space, header, splits):
+    """The cube points of the warm start, and their records when they are reused.
+
+    Parameters
+    ----------
+    initial_candidates : list of dict, fitted search or None
+    space : Space
+    header : dict
+        The fingerprint of the fit being run.
+    splits : list of (train, test)
+
+    Returns
+    -------
+    X : ndarray of shape (n, n_dims) or None
+    candidates : list of dict or None
+        The parameter dicts as given: they are fitted as they are (their
+        cube points may decode to values a rounding away).
+    records : list of dict or None
+        Per-split records (candidate-major) of an earlier search, or None
+        when the candidates are to be evaluated.
+    """
+    if initial_candidates is None:
+        return None, None, None
+    if hasattr(initial_candidates, "cv_results_") or hasattr(initial_candidates, "fit"):
+        return _reused(initial_candidates, space, header, splits)
+    candidates = list(initial_candidates)
+    if not candidates:
+        raise ValueError("initial_candidates is empty: give parameter dicts, or None")
+    candidates = [dict(c) if isinstance(c, Mapping) else c for c in candidates]
+    return _encode(candidates, space, "initial_candidates"), candidates, None
+
+
+def _encode(candidates, space, where):
+    rows = []
+    for i, params in enumerate(candidates):
+        if not isinstance(params, Mapping):
+            raise TypeError(f"{where}[{i}] must be a dict of parameters, got {params!r}")
+        try:
+            rows.append(space.encode([dict(params)])[0])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(
+                f"{where}[{i}] = {dict(params)!r} is not a candidate of param_distributions: "
+                f"{exc}"
+            ) from None
+    return np.array(rows)
+
+
+def _reused(search, space, header, splits):
+    name = type(search).__name__
+    other = getattr(search, "_fingerprint", None)
+    if other is None or not hasattr(search, "cv_results_"):
+        raise ValueError(
+            f"initial_candidates={name}(...) can be reused only once it is fitted, and only "
+            "if it is an sksearch search (its results are bound to its data and folds); "
+            "pass its candidates as a list of dicts to evaluate them again: "
+            "initial_candidates=search.cv_results_['params']"
+        )
+    for field in REUSE_FIELDS:
+        if other.get(field) != header.get(field):
+            raise ValueError(
+                f"initial_candidates: the results of {name} cannot be reused: its {field} "
+                "differs from this search's (the scores would not be comparable). Pass its "
+                "candidates as a list of dicts to evaluate them again: "
+                "initial_candidates=search.cv_results_['params']"
+            )
+    results = search.cv_results_
+    X = _encode(results["params"], space, "initial_candidates (the earlier search's params)")
+    metrics = sorted(k[len("mean_test_"):] for k in results if k.startswith("mean_test_"))
+    records = []
+    for i in range(len(results["params"])):
+        for k, (_, test) in enumerate(splits):
+            test_scores = {m: float(results[f"split{k}_test_{m}"][i]) for m in metrics}
+            record = {"test_scores": test_scores, "n_test_samples": len(test),
+                      "fit_time": float(results["mean_fit_time"][i]),
+                      "score_time": float(results["mean_score_time"][i]),
+                      "fit_error": None}
+            if header["return_train_score"]:
+                record["train_scores"] = {m: float(results[f"split{k}_train_{m}"][i])
+                                          for m in metrics}
+            if not all(np.isfinite(v) for v in test_scores.values()):
+                record["fit_error"] = f"the candidate failed or scored {test_scores} in {name}"
+            if metrics == ["score"]:
+                record = {**record, "test_scores": test_scores["score"]}
+                if "train_scores" in record:
+                    record["train_scores"] = record["train_scores"]["score"]
+            records.append(record)
+    return X, list(results["params"]), records

@@ -1,0 +1,315 @@
+"""A checkpoint is bound to its search, survives anything, and never mixes two searches."""
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+from conftest import SEARCHES, RandomSearch
+from sksearch import BayesSearchCV, PSOSearchCV
+from sksearch.space import Real
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+SPACE = {"C": Real(1e-3, 1e2, log=True)}
+
+
+def search(path, **kwargs):
+    kwargs = {"n_iter": 8, "cv": 3, "random_state": 0, "checkpoint": str(path),
+              "batch_size": 4, **kwargs}
+    estimator = kwargs.pop("estimator", LogisticRegression(max_iter=300))
+    return RandomSearch(estimator, kwargs.pop("space", SPACE), **kwargs)
+
+
+def written(path, **kwargs):
+    search(path, **kwargs).fit(X_IRIS, Y_IRIS)
+    return path.read_bytes()
+
+
+class _OtherLogistic(LogisticRegression):
+    pass
+
+
+# Each field of the fingerprint: a journal written with one setting is refused
+# under another, with an error naming the field, and is left untouched.
+VARIANTS = {
+    "search": ({}, {"search_class": BayesSearchCV}),
+    "search_params": ({"batch_size": 4}, {"batch_size": 2}),
+    "estimator": ({}, {"estimator": _OtherLogistic(max_iter=300)}),
+    "estimator_params": ({}, {"estimator": LogisticRegression(max_iter=301)}),
+    "space": ({}, {"space": {"C": Real(1e-2, 1e2, log=True)}}),
+    "scoring": ({}, {"scoring": "balanced_accuracy"}),
+    "objective": ({"scoring": ["accuracy", "f1_macro"], "refit": "accuracy"},
+                  {"scoring": ["accuracy", "f1_macro"], "refit": "f1_macro"}),
+    "error_score": ({}, {"error_score": 0.0}),
+    "return_train_score": ({}, {"return_train_score": True}),
+    "cv": ({}, {"cv": KFold(3, shuffle=True, random_state=1)}),
+    "data": ({}, {"X": X_IRIS * 1.01}),
+    "fit_params": ({}, {"sample_weight": np.ones(len(Y_IRIS))}),
+}
+
+
+def fit_variant(path, kwargs):
+    kwargs = dict(kwargs)
+    X = kwargs.pop("X", X_IRIS)
+    fit_params = {"sample_weight": kwargs.pop("sample_weight")} if "sample_weight" in kwargs else {}
+    cls = kwargs.pop("search_class", None)
+    if cls is not None:
+        made = cls(LogisticRegression(max_iter=300), SPACE, n_iter=8, cv=3, random_state=0,
+                   checkpoint=str(path))
+    else:
+        made = search(path, **kwargs)
+    return made.fit(X, Y_IRIS, **fit_params)
+
+
+@pytest.mark.parametrize("field", sorted(VARIANTS))
+def test_a_journal_of_another_search_is_refused_naming_the_field(tmp_path, field):
+    first, second = VARIANTS[field]
+    path = tmp_path / "journal.jsonl"
+    fit_variant(path, first)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=f"written by another search: its {field} differs"):
+        fit_variant(path, second)
+    assert path.read_bytes() == before
+    fit_variant(path, first)  # the journal still resumes its own search
+
+
+def test_other_features_with_the_same_shape_are_another_search(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    search(path).fit(X_IRIS, Y_IRIS)
+    with pytest.raises(ValueError, match="its data differs"):
+        search(path).fit(X_IRIS[:, ::-1], Y_IRIS)
+    with pytest.raises(ValueError, match="its data differs"):
+        search(path).fit(X_IRIS[:, :2], Y_IRIS)
+
+
+def test_another_random_state_is_refused(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    before = written(path)
+    with pytest.raises(ValueError, match="another random_state"):
+        search(path, random_state=1).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
+
+
+def test_resume_with_train_scores(make_search, tmp_path):
+    path = tmp_path / "journal.jsonl"
+    kwargs = dict(n_iter=6, cv=3, random_state=0, return_train_score=True,
+                  checkpoint=str(path))
+    whole = make_search(LogisticRegression(max_iter=300), SPACE, **kwargs).fit(X_IRIS, Y_IRIS)
+    again = make_search(LogisticRegression(max_iter=300), SPACE, **kwargs).fit(X_IRIS, Y_IRIS)
+    np.testing.assert_array_equal(again.cv_results_["mean_train_score"],
+                                  whole.cv_results_["mean_train_score"])
+
+
+# ------------------------------------------------------------------ files that are not journals
+NOT_JOURNALS = {
+    "a number": b"42\n",
+    "an empty object": b"{}\n",
+    "a list": b"[1, 2, 3]\n",
+    "binary": bytes(range(256)) * 4,
+    "one line of text": b"my notes about the experiment",
+    "csv": b"a,b\n1,2\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_JOURNALS))
+def test_a_file_that_is_not_a_journal_is_refused_and_left_alone(tmp_path, name):
+    path = tmp_path / "file"
+    path.write_bytes(NOT_JOURNALS[name])
+    with pytest.raises(ValueError, match="is not a sksearch checkpoint journal"):
+        search(path).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == NOT_JOURNALS[name]
+
+
+def test_a_directory_or_a_device_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="not a regular file"):
+        search(tmp_path).fit(X_IRIS, Y_IRIS)
+    link = tmp_path / "null"
+    link.symlink_to("/dev/null")
+    with pytest.raises(ValueError, match="not a regular file"):
+        search(link).fit(X_IRIS, Y_IRIS)
+
+
+def _journal_lines(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    written(path)
+    return path, path.read_text().splitlines()
+
+
+@pytest.mark.parametrize("damage, match", [
+    (lambda lines: [lines[0].replace('"seed"', '"sed"')] + lines[1:], r"line 1: the header lacks \['seed'\]"),
+    (lambda lines: [lines[0].replace('"version": 2', '"version": 9')] + lines[1:], "journal version 9"),
+    (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5]], "rows": [0], "out": []}'] + lines[2:],
+     "line 2: out holds 0 records, not 1 candidates x 3 splits"),
+    (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5, 1]], "rows": [0], "out": []}'],
+     "line 2: X is not a list of points of 1 numbers"),
+    (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5]], "rows": [3], "out": []}'],
+     "line 2: rows is not a list of distinct row indices"),
+    (lambda lines: lines[:1] + ["[1, 2]"] + lines[2:], "line 2: not a batch record"),
+    (lambda lines: lines[:2] + ["not json"] + lines[3:], "line 3: not a JSON journal line"),
+])
+def test_a_damaged_journal_is_one_clear_error(tmp_path, damage, match):
+    path, lines = _journal_lines(tmp_path)
+    path.write_text("\n".join(damage(lines)) + "\n")
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=match):
+        search(path).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
+
+
+def test_a_torn_last_line_is_cut_without_rewriting_the_rest(tmp_path):
+    path, lines = _journal_lines(tmp_path)
+    complete = ("\n".join(lines[:-1]) + "\n").encode()
+    path.write_bytes(complete + lines[-1][:20].encode())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search(path).fit(X_IRIS, Y_IRIS)
+    torn = [w for w in caught if "last line is incomplete" in str(w.message)]
+    assert len(torn) == 1  # one warning, once
+    data = path.read_bytes()
+    assert data.startswith(complete)  # the complete lines are the same bytes
+    assert data.count(b"\n") == len(lines)
+
+
+def test_two_searches_cannot_write_one_journal(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        from sklearn.base import BaseEstimator, ClassifierMixin
+        from sklearn.datasets import load_iris
+        from conftest import RandomSearch
+        from sksearch.space import Real
+
+        class Slow(ClassifierMixin, BaseEstimator):
+            def __init__(self, C=1.0):
+                self.C = C
+            def fit(self, X, y):
+                time.sleep(0.5)
+                self.classes_ = sorted(set(y))
+                return self
+            def predict(self, X):
+                return [self.classes_[0]] * len(X)
+
+        X, y = load_iris(return_X_y=True)
+        RandomSearch(Slow(), {{"C": Real(0.1, 1.0)}}, n_iter=40, cv=2,
+                     checkpoint={str(path)!r}, random_state=0).fit(X, y)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 120
+        while not (path.exists() and path.read_bytes().count(b"\n") >= 1):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        with pytest.raises(ValueError, match="in use by another running search"):
+            search(path).fit(X_IRIS, Y_IRIS)
+    finally:
+        proc.kill()
+        proc.wait()
+    # the writer is gone: its journal resumes
+    header = path.read_text().splitlines()[0]
+    assert '"format": "sksearch-journal"' in header
+
+
+def test_the_fingerprint_is_the_same_in_every_process(tmp_path):
+    code = ("from sksearch._fingerprint import canonical; from sksearch.space import Space; "
+            "print(canonical(Space({'features': [{'age', 'income', 'zip', 'score'}, {'a'}], "
+            "'k': [frozenset({'x', 'y', 'z'})]}).subspaces))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+               for seed in (1, 2)}
+    assert len(outputs) == 1
+
+
+# ------------------------------------------------------------------ continuation
+@pytest.mark.parametrize("name", sorted(SEARCHES))
+def test_a_larger_n_iter_continues_the_journal(tmp_path, name):
+    cls, extra = SEARCHES[name]
+    path = tmp_path / "journal.jsonl"
+
+    def make(n_iter):
+        return cls(LogisticRegression(max_iter=300), {"C": Real(1e-3, 1e2, log=True),
+                                                      "tol": Real(1e-5, 1e-2, log=True)},
+                   n_iter=n_iter, cv=3, random_state=0, checkpoint=str(path), **extra)
+
+    short = make(10).fit(X_IRIS, Y_IRIS)
+    longer = make(17).fit(X_IRIS, Y_IRIS)
+    assert len(longer.cv_results_["params"]) == 17
+    assert longer.cv_results_["params"][:10] == short.cv_results_["params"]
+    np.testing.assert_array_equal(longer.cv_results_["mean_test_score"][:10],
+                                  short.cv_results_["mean_test_score"])
+    again = make(17).fit(X_IRIS, Y_IRIS)  # all of it journaled now
+    assert again.cv_results_["params"] == longer.cv_results_["params"]
+    smaller = make(6).fit(X_IRIS, Y_IRIS)
+    assert smaller.cv_results_["params"] == short.cv_results_["params"][:6]
+
+
+# ------------------------------------------------------------------ faults
+def test_a_batch_callback_that_raises_keeps_every_finished_result(tmp_path):
+    path = tmp_path / "journal.jsonl"
+
+    def broken(state):
+        if state.n_candidates >= 8:
+            raise RuntimeError("the callback broke")
+
+    made = search(path, n_iter=20, batch_callbacks=[broken])
+    with pytest.raises(RuntimeError, match="the callback broke"):
+        made.fit(X_IRIS, Y_IRIS)
+    assert len(made.cv_results_["params"]) == 8
+    resumed = search(path, n_iter=20).fit(X_IRIS, Y_IRIS)
+    assert resumed.cv_results_["params"][:8] == made.cv_results_["params"]
+
+
+def test_large_designs_are_cheap_in_the_budget():
+    # a swarm of 1,000 for a budget of 5, a batch of 200 for 3 remaining candidates
+    pso = PSOSearchCV(LogisticRegression(max_iter=300), SPACE, n_particles=1000, n_iter=5,
+                      cv=2, random_state=0)
+    bayes = BayesSearchCV(LogisticRegression(max_iter=300), SPACE, batch_size=200,
+                          n_initial_points=10, n_iter=13, cv=2, random_state=0)
+    for made in (pso, bayes):
+        made.fit(X_IRIS, Y_IRIS)
+        assert len(made.cv_results_["params"]) == len(set(map(repr, made.cv_results_["params"])))
+    assert len(pso.cv_results_["params"]) == 5
+    assert list(bayes.cv_results_["iteration"]).count(1) == 3
+
+
+@pytest.mark.parametrize("name", ["pso", "genetic"])
+def test_a_continued_journal_resumes_exactly(tmp_path, name):
+    cls, extra = SEARCHES[name]
+
+    def make(path, n_iter, **kwargs):
+        return cls(LogisticRegression(max_iter=300), {"C": Real(1e-3, 1e2, log=True),
+                                                      "tol": Real(1e-5, 1e-2, log=True)},
+                   n_iter=n_iter, cv=3, random_state=0, checkpoint=str(path), **extra,
+                   **kwargs)
+
+    straight, cut = tmp_path / "straight.jsonl", tmp_path / "cut.jsonl"
+    make(straight, 10).fit(X_IRIS, Y_IRIS)
+    expected = make(straight, 30).fit(X_IRIS, Y_IRIS)
+    make(cut, 10).fit(X_IRIS, Y_IRIS)
+    make(cut, 30, batch_callbacks=[lambda state: state.n_candidates >= 18]).fit(X_IRIS, Y_IRIS)
+    assert b'"budget": 30' in cut.read_bytes()
+    resumed = make(cut, 30).fit(X_IRIS, Y_IRIS)
+    assert resumed.cv_results_["params"] == expected.cv_results_["params"]
+
+
+def test_a_continued_genetic_search_grows_its_default_population(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    kwargs = dict(cv=3, random_state=0, checkpoint=str(path))
+    space = {"C": Real(1e-3, 1e2, log=True), "tol": Real(1e-5, 1e-2, log=True)}
+    from sksearch import GeneticSearchCV
+
+    GeneticSearchCV(LogisticRegression(max_iter=300), space, n_iter=16, **kwargs).fit(X_IRIS,
+                                                                                       Y_IRIS)
+    longer = GeneticSearchCV(LogisticRegression(max_iter=300), space, n_iter=60,
+                             **kwargs).fit(X_IRIS, Y_IRIS)
+    sizes = np.bincount(longer.cv_results_["iteration"])
+    assert sizes[1] == 4 - 1  # a population of 4 (16 // 4), one elite kept
+    assert sizes[-2] > sizes[1]  # the population grew with the budget
