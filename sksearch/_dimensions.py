@@ -388,7 +388,8 @@ class Categorical(Dimension):
         self.choices, self.name = unique, name
 
     def __repr__(self):
-        return f"Categorical({self.choices!r}{'' if self.name is None else f', name={self.name!r}'})"
+        name = "" if self.name is None else f", name={self.name!r}"
+        return f"Categorical({self.choices!r}{name})"
 
     def __eq__(self, other):
         return (type(other) is Categorical and len(self.choices) == len(other.choices)
