@@ -18,13 +18,14 @@ SEARCH_PARAMETERS_DOC = """\
         ``score`` or is used with ``scoring``.
 
     param_distributions : dict or list of dicts
-        Parameter names mapped to lists of choices, frozen ``scipy.stats``
-        distributions with bounded support (``uniform``, ``loguniform``,
-        ``randint``, ...) or :class:`~sksearch.space.Real`,
+        Parameter names mapped to lists of choices, ``scipy.stats``
+        distributions (bounded or not, continuous or discrete: each is
+        searched in its quantile space, so its prior is honoured), objects
+        with an ``rvs`` method, or :class:`~sksearch.space.Real`,
         :class:`~sksearch.space.Integer`,
         :class:`~sksearch.space.Categorical`. A list of dicts is a union of
         subspaces. Everything ``RandomizedSearchCV`` accepts is accepted, and
-        a ``GridSearchCV`` ``param_grid`` as is."""
+        a ``GridSearchCV`` ``param_grid`` as is; see :class:`~sksearch.space.Space`."""
 
 #: Docstring text of the parameters every search shares; a search's class
 #: docstring says ``{common_parameters}`` where it goes.

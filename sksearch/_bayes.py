@@ -3,6 +3,7 @@
 import math
 from numbers import Integral, Real
 
+from ._constraints import no_bools
 from ._search import BaseOptimizerSearch
 from ._sklearn import Interval, StrOptions
 from .optimizers._acquisition import ACQUISITIONS
@@ -125,7 +126,7 @@ class BayesSearchCV(BaseOptimizerSearch):
     [0, 0, 0, 1, 1, 1, 2, 2, 2]
     """
 
-    _parameter_constraints = {
+    _parameter_constraints = no_bools({
         **BaseOptimizerSearch._parameter_constraints,
         "n_initial_points": [Interval(Integral, 1, None, closed="left"), None],
         "surrogate": [StrOptions(set(SURROGATES))],
@@ -133,7 +134,7 @@ class BayesSearchCV(BaseOptimizerSearch):
         "xi": [Interval(Real, 0, None, closed="left")],
         "kappa": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
-    }
+    })
 
     def __init__(self, estimator, param_distributions=None, *, n_initial_points=None,
                  surrogate="gp", acquisition="ei", xi=0.0, kappa=1.96, batch_size=None,

@@ -10,8 +10,10 @@ names, estimators or distributions.
 Encoding rules (shared by :mod:`sksearch.space` and the optimizers):
 
 * a real parameter is one column, linear or logarithmic in its range;
-* an integer parameter with ``n`` values is one column cut into ``n`` equal
-  bins; a value sits at the centre of its bin;
+* an integer (or other discrete) parameter with ``n`` values is one column
+  cut into ``n`` bins: equal bins, bins equal on a log scale, or bins with
+  given edges (a discrete distribution: each value's bin is as wide as its
+  probability); a value sits at the centre of its bin;
 * a categorical parameter with ``k >= 2`` choices is ``k`` columns; the
   choice is the column with the largest value (one-hot, no false order);
 * a union of ``m >= 2`` subspaces starts with ``m`` selector columns (a
@@ -19,7 +21,7 @@ Encoding rules (shared by :mod:`sksearch.space` and the optimizers):
   inactive and :meth:`CubeLayout.snap` sets them to 0.5.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial.distance import pdist
@@ -29,6 +31,9 @@ INTEGER = "integer"
 CATEGORICAL = "categorical"
 
 _INACTIVE_VALUE = 0.5
+#: Narrowest bin of an integer column: its centre stays inside it after any
+#: rounding (float64 resolves 1e-16 near 1), so snapping is exact.
+MIN_BIN_WIDTH = 1e-12
 #: Latin hypercubes of at most this many points are improved by swaps (their
 #: cost grows as n^3); larger ones keep the best of fewer random designs.
 SWAP_UP_TO = 64
@@ -57,6 +62,14 @@ class Group:
         For an integer on a log scale, its smallest value (> 0): bin ``k``
         then spans ``[log(low + k), log(low + k + 1))`` rescaled to [0, 1].
         0 means equal bins.
+    edges : tuple of float or None, default=None
+        For bins of any widths (a discrete distribution searched in its
+        quantile space): the ``n_levels + 1`` increasing bin edges, from 0
+        to 1. Used instead of ``log_low``.
+    truncated : bool, default=False
+        True when the parameter takes more values than its ``n_levels``
+        bins show (a discrete distribution with unbounded support, cut at
+        its extreme quantiles): the layout is then not finite.
     """
 
     kind: str
@@ -65,10 +78,33 @@ class Group:
     n_levels: int
     subspace: int
     log_low: int = 0
+    edges: tuple = None
+    truncated: bool = False
+    _edges: np.ndarray = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.edges is not None:
+            edges = np.asarray(self.edges, dtype=float)
+            if len(edges) != self.n_levels + 1 or np.any(np.diff(edges) <= 0):
+                raise ValueError("edges must be n_levels + 1 increasing values")
+            edges.flags.writeable = False
+            object.__setattr__(self, "_edges", edges)
 
     @property
     def columns(self):
         return slice(self.start, self.stop)
+
+    def index(self, u):
+        """Bin index of cube coordinates ``u`` (an integer group)."""
+        return integer_index(u, self.n_levels, self.log_low, self._edges)
+
+    def center(self, index):
+        """Cube coordinate of the centre of bin ``index``."""
+        return integer_center(index, self.n_levels, self.log_low, self._edges)
+
+    def bounds(self, index):
+        """Lower and upper cube edges of bin ``index``."""
+        return integer_bounds(index, self.n_levels, self.log_low, self._edges)
 
 
 class CubeLayout:
@@ -144,8 +180,7 @@ class CubeLayout:
         X = np.clip(np.atleast_2d(np.array(X, dtype=float)), 0.0, 1.0)
         for g in self.groups:
             if g.kind == INTEGER:
-                index = integer_index(X[:, g.start], g.n_levels, g.log_low)
-                X[:, g.start] = integer_center(index, g.n_levels, g.log_low)
+                X[:, g.start] = g.center(g.index(X[:, g.start]))
             elif g.kind == CATEGORICAL:
                 X[:, g.columns] = one_hot(np.argmax(X[:, g.columns], axis=1), g.n_levels)
         if self.selector is not None:
@@ -159,13 +194,14 @@ class CubeLayout:
     # ------------------------------------------------------------------ size
     @property
     def size(self):
-        """Number of distinct points, or ``inf`` when a real parameter exists."""
+        """Number of distinct points, or ``inf`` when a real parameter (or a
+        discrete one with unboundedly many values) exists."""
         total = 0
         for s in range(self.n_subspaces):
             count = 1.0
             for g in self.groups:
                 if g.subspace == s:
-                    count *= np.inf if g.kind == REAL else g.n_levels
+                    count *= np.inf if g.kind == REAL or g.truncated else g.n_levels
             total += count
         return total
 
@@ -186,7 +222,7 @@ class CubeLayout:
                     block = np.repeat(base, g.n_levels, axis=0)
                     rows = np.tile(np.arange(g.n_levels), len(base))
                     if g.kind == INTEGER:
-                        block[:, g.start] = integer_center(rows, g.n_levels, g.log_low)
+                        block[:, g.start] = g.center(rows)
                     else:
                         block[:, g.columns] = one_hot(rows, g.n_levels)
                     expanded.append(block)
@@ -233,30 +269,45 @@ class CubeLayout:
         return best
 
 
-def integer_index(u, n_levels, log_low=0):
+def integer_index(u, n_levels, log_low=0, edges=None):
     """Bin index (0..n_levels-1) of cube coordinates ``u``.
 
-    With ``log_low > 0`` the bins are equal on a log scale: bin ``k`` holds
-    the integer ``log_low + k`` (see :class:`Group`).
+    Bins are equal; with ``log_low > 0`` equal on a log scale (bin ``k``
+    holds the integer ``log_low + k``); with ``edges`` they are
+    ``[edges[k], edges[k + 1])`` (see :class:`Group`).
     """
     u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
-    if log_low > 0:
+    if edges is not None:
+        index = np.searchsorted(np.asarray(edges, dtype=float), u, side="right") - 1
+    elif log_low > 0:
         values = np.floor(log_low * np.exp(u * np.log((log_low + n_levels) / log_low)))
         index = values - log_low
     else:
         index = np.floor(u * n_levels)
-    return np.clip(index, 0, n_levels - 1).astype(int)
+    return np.clip(index, 0, n_levels - 1).astype(np.int64)
 
 
-def integer_center(index, n_levels, log_low=0):
-    """Cube coordinate of the centre of bin ``index`` (inverse of :func:`integer_index`)."""
-    index = np.asarray(index, dtype=float)
+def integer_bounds(index, n_levels, log_low=0, edges=None):
+    """Lower and upper cube edges of bin ``index`` (see :func:`integer_index`)."""
+    index = np.asarray(index)
+    if edges is not None:
+        edges = np.asarray(edges, dtype=float)
+        return edges[index], edges[index + 1]
+    index = index.astype(float)
     if log_low > 0:
         scale = np.log((log_low + n_levels) / log_low)
         lower = np.log((log_low + index) / log_low) / scale
         upper = np.log((log_low + index + 1) / log_low) / scale
-        return (lower + upper) / 2
-    return (index + 0.5) / n_levels
+        return lower, upper
+    return index / n_levels, (index + 1) / n_levels
+
+
+def integer_center(index, n_levels, log_low=0, edges=None):
+    """Cube coordinate of the centre of bin ``index`` (inverse of :func:`integer_index`)."""
+    if edges is None and log_low == 0:
+        return (np.asarray(index, dtype=float) + 0.5) / n_levels
+    lower, upper = integer_bounds(index, n_levels, log_low, edges)
+    return (lower + upper) / 2
 
 
 def one_hot(index, n_levels):

@@ -11,7 +11,7 @@ would be scored the same, up to noise. The search loop is the last guard
 
 import numpy as np
 
-from ._cube import INTEGER, REAL, integer_center, integer_index, set_choice
+from ._cube import INTEGER, REAL, set_choice
 
 #: Real parameters closer than this (in cube units, on every real column)
 #: to a known candidate with the same discrete values make a near-duplicate.
@@ -157,10 +157,9 @@ class KnownPoints:
 def _shift_level(x, group, attempt, rng):
     """Move a discrete parameter of ``x`` (in place) to a nearby other value."""
     if group.kind == INTEGER:
-        level = integer_index(x[group.start], group.n_levels, group.log_low)
+        level = group.index(x[group.start])
         step = rng.choice([-1, 1]) * (1 + attempt // 10)
-        level = np.clip(level + step, 0, group.n_levels - 1)
-        x[group.start] = integer_center(level, group.n_levels, group.log_low)
+        x[group.start] = group.center(np.clip(level + step, 0, group.n_levels - 1))
     else:
         current = int(np.argmax(x[group.columns]))
         set_choice(x, group, rng.choice([j for j in range(group.n_levels) if j != current]))

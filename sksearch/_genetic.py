@@ -1,7 +1,9 @@
 """Genetic algorithm hyperparameter search."""
 
+import warnings
 from numbers import Integral, Real
 
+from ._constraints import no_bools
 from ._search import BaseOptimizerSearch
 from ._sklearn import Interval, StrOptions
 from .optimizers._genetic import (
@@ -43,7 +45,9 @@ class GeneticSearchCV(BaseOptimizerSearch):
         [8, 12] (``n_genes`` is the number of parameters), and at most
         ``n_iter // 4`` (at least 4) so that even a small budget sees four
         generations. It never depends on ``n_jobs``, so results do not
-        either.
+        either. A population too large for ``n_iter`` to reach the second
+        generation is kept as given, with a warning at ``fit``: the search
+        is then a Latin hypercube sample that never evolves.
 
     crossover : {"sbx", "uniform", "one_point"}, default="sbx"
         How two parents are recombined. ``"sbx"``: simulated binary
@@ -116,7 +120,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5]
     """
 
-    _parameter_constraints = {
+    _parameter_constraints = no_bools({
         **BaseOptimizerSearch._parameter_constraints,
         "population_size": [Interval(Integral, 2, None, closed="left"), None],
         "crossover": [StrOptions(set(CROSSOVERS))],
@@ -125,7 +129,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
         "selection": [StrOptions(set(SELECTIONS))],
         "tournament_size": [Interval(Integral, 1, None, closed="left")],
         "elitism": [Interval(Integral, 0, None, closed="left"), None],
-    }
+    })
 
     def __init__(
         self,
@@ -159,6 +163,8 @@ class GeneticSearchCV(BaseOptimizerSearch):
                 f"elitism={self.elitism} must be smaller than the population size "
                 f"({population_size}): each generation needs new children."
             )
+        if self.population_size is not None:
+            self._warn_if_it_never_evolves(population_size)
         return GeneticAlgorithm(
             layout,
             population_size=self.population_size,
@@ -170,4 +176,30 @@ class GeneticSearchCV(BaseOptimizerSearch):
             tournament_size=self.tournament_size,
             elitism=self.elitism,
             random_state=random_state,
+        )
+
+    def _warn_if_it_never_evolves(self, population_size):
+        def two_generations(size):  # the first population, then its children
+            elitism = max(1, size // 3) if self.elitism is None else self.elitism
+            return size + size - min(elitism, size - 1)
+
+        needed = two_generations(population_size)
+        if needed <= self.n_iter:
+            return
+        children = needed - population_size
+        if self.n_iter <= population_size:
+            outcome = "the search stops before any genetic step (a Latin hypercube sample)"
+        else:
+            outcome = (f"the second generation is cut to {self.n_iter - population_size} of "
+                       f"its {children} children")
+        fitting = [size for size in range(2, population_size)
+                   if two_generations(size) <= self.n_iter
+                   and (self.elitism is None or self.elitism < size)]
+        advice = f"population_size={fitting[-1]} or less, or " if fitting else ""
+        warnings.warn(
+            f"population_size={population_size} is too large for n_iter={self.n_iter}: two "
+            f"generations need {needed} candidates ({population_size}, then {children} "
+            f"children), so {outcome}; use {advice}n_iter={needed} or more.",
+            UserWarning,
+            stacklevel=2,
         )

@@ -1,7 +1,9 @@
 """Particle swarm hyperparameter search."""
 
+import warnings
 from numbers import Integral, Real
 
+from ._constraints import no_bools
 from ._search import BaseOptimizerSearch
 from ._sklearn import Interval
 from .optimizers._pso import ParticleSwarm
@@ -36,7 +38,9 @@ class PSOSearchCV(BaseOptimizerSearch):
         ``10 + 2 * sqrt(d)``, ``d`` being the number of columns of the
         encoded space (one per real or integer parameter, one per choice of a
         categorical one). It never depends on ``n_jobs``, so results do not
-        either.
+        either. A swarm too large for ``n_iter`` to take a second step is
+        kept as given, with a warning at ``fit``: the search is then a Latin
+        hypercube sample whose particles never move.
 
     inertia : float, default=0.7298
         Weight of a particle's previous velocity. With the defaults of
@@ -84,13 +88,13 @@ class PSOSearchCV(BaseOptimizerSearch):
     [0, 1, 2, 3, 0, 1]
     """
 
-    _parameter_constraints = {
+    _parameter_constraints = no_bools({
         **BaseOptimizerSearch._parameter_constraints,
         "n_particles": [Interval(Integral, 2, None, closed="left"), None],
         "inertia": [Interval(Real, 0, 1, closed="both")],
         "cognitive": [Interval(Real, 0, None, closed="left")],
         "social": [Interval(Real, 0, None, closed="left")],
-    }
+    })
 
     def __init__(
         self,
@@ -110,6 +114,20 @@ class PSOSearchCV(BaseOptimizerSearch):
         self.social = social
 
     def _make_optimizer(self, layout, random_state, budget):
+        n = self.n_particles
+        if n is not None and 2 * n > self.n_iter:
+            if self.n_iter <= n:
+                outcome = "the particles never move (a Latin hypercube sample)"
+            else:
+                outcome = f"only {self.n_iter - n} of the {n} particles move once"
+            advice = f"n_particles={self.n_iter // 2} or less, or " if self.n_iter >= 4 else ""
+            warnings.warn(
+                f"n_particles={n} is too large for n_iter={self.n_iter}: the first swarm "
+                f"and one step of it need {2 * n} candidates, so {outcome}; use {advice}"
+                f"n_iter={2 * n} or more.",
+                UserWarning,
+                stacklevel=2,
+            )
         return ParticleSwarm(
             layout,
             n_particles=self.n_particles,

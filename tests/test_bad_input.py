@@ -58,9 +58,22 @@ BAD_SPACES = [
     ("dict value", {"C": {"low": 1}}, TypeError, r"\['C'\] must be a list"),
     ("empty choices", {"C": []}, ValueError, r"\['C'\].*at least one choice"),
     ("2-d array of choices", {"C": np.ones((2, 2))}, ValueError, r"\['C'\].*1-dimensional"),
-    ("unbounded normal", {"C": stats.norm(0, 1)}, ValueError, r"\['C'\].*unbounded support"),
-    ("half-bounded exponential", {"C": stats.expon()}, ValueError, r"\['C'\].*unbounded"),
-    ("half-bounded geometric", {"C": stats.geom(0.5)}, ValueError, r"\['C'\].*unbounded"),
+    ("scikit-optimize float range", {"C": (1e-6, 1e6, "log-uniform")}, ValueError,
+     r"\['C'\].*Real\(1e-06, 1000000.0, prior='log-uniform'\).*\[1e-06, 1000000.0, "),
+    ("scikit-optimize integer range", {"C": (1, 8)}, ValueError,
+     r"\['C'\].*Integer\(1, 8\) for the range, or the list \[1, 8\]"),
+    ("too heavy a tail", {"C": stats.pareto(0.01)}, ValueError, r"\['C'\].*heavy a tail"),
+    ("too many discrete values", {"C": stats.geom(1e-6)}, ValueError,
+     r"\['C'\].*more than 100000 values"),
+    ("array parameters", {"C": stats.norm(loc=[0, 1])}, ValueError,
+     r"\['C'\].*array parameters"),
+    ("family without its shapes", {"C": stats.gamma}, ValueError, r"\['C'\].*gamma"),
+    ("sampler of strings", {"C": type("S", (), {"rvs": lambda self, random_state: "x"})()},
+     ValueError, r"\['C'\].*draws 'x'"),
+    ("integer range too wide", {"C": Integer(0, 10**20)}, ValueError,
+     r"\['C'\].*too many for a search"),
+    ("real span that overflows", {"C": Real(-1e308, 1e308)}, ValueError,
+     r"\['C'\].*overflows"),
     ("non-string key", {1: [1.0]}, TypeError, "keys must be parameter names"),
 ]
 
@@ -83,13 +96,30 @@ BAD_DIMENSIONS = [
     ("negative log Real", lambda: Real(-1, 1, log=True), ValueError, "low > 0"),
     ("string Real bound", lambda: Real("0", 1), TypeError, "low must be a number"),
     ("boolean Real bound", lambda: Real(False, 1), TypeError, "low must be a number"),
-    ("inverted Integer", lambda: Integer(5, 1), ValueError, "low < high"),
+    ("inverted Integer", lambda: Integer(5, 1), ValueError, "low <= high"),
     ("fractional Integer bound", lambda: Integer(0, 2.5), TypeError, "high must be an integer"),
     ("log Integer from zero", lambda: Integer(0, 10, log=True), ValueError, "low > 0"),
     ("NaN Integer bound", lambda: Integer(0, np.nan), TypeError, "high must be an integer"),
     ("empty Categorical", lambda: Categorical([]), ValueError, "at least one choice"),
     ("string as Categorical", lambda: Categorical("abc"), TypeError, "list, tuple"),
     ("scalar as Categorical", lambda: Categorical(3), TypeError, "list, tuple"),
+    ("prior string as log", lambda: Real(0.1, 1, log="log-uniform"), TypeError,
+     r"Real log must be True or False.*write prior='log-uniform'"),
+    ("other string as log", lambda: Integer(1, 9, log="yes"), TypeError,
+     r"Integer log must be True or False.*write log=True or log=False"),
+    ("bool as prior", lambda: Real(0.1, 1, True), TypeError,
+     r"third argument is the prior.*write log=True"),
+    ("unknown prior", lambda: Real(0.1, 1, "normal"), ValueError,
+     "prior must be 'uniform', 'log-uniform' or a scipy.stats distribution"),
+    ("prior against log", lambda: Real(0.1, 1, "uniform", log=True), ValueError,
+     "prior='uniform' and log=True"),
+    ("bounds and a distribution", lambda: Real(0, 1, prior=stats.norm()), ValueError,
+     "bounds or a prior distribution, not both"),
+    ("discrete prior of a Real", lambda: Real(prior=stats.poisson(3)), TypeError,
+     r"write Integer\(prior=poisson\(3\)\)"),
+    ("continuous prior of an Integer", lambda: Integer(prior=stats.norm(0, 1)), TypeError,
+     r"write Real\(prior=norm\(0, 1\)\)"),
+    ("number as a name", lambda: Categorical([1, 2], name=3), TypeError, "name must be a string"),
 ]
 
 
@@ -100,13 +130,13 @@ def test_bad_dimension_names_what_is_wrong(case):
         make()
 
 
-def test_space_refuses_objects_with_only_rvs():
-    class OnlyRvs:
+def test_sampler_that_ignores_its_random_state_is_refused():
+    class Unrepeatable:
         def rvs(self, random_state=None):
-            return 0.5
+            return float(np.random.default_rng().random())
 
-    with pytest.raises(TypeError, match=r"\['C'\] has only an rvs method"):
-        Space({"C": OnlyRvs()})
+    with pytest.raises(ValueError, match=r"\['C'\].*does not repeat its draws"):
+        Space({"C": Unrepeatable()})
 
 
 # ---------------------------------------------------------------- search parameters
@@ -128,6 +158,11 @@ COMMON_BAD = [
     ({"verbose": -1}, "verbose"),
     ({"cv": []}, "cv"),
     ({"scoring": ["accuracy", "f1_macro"], "refit": "auc"}, "refit"),
+    ({"n_iter": True}, "'n_iter' parameter .*not a bool"),
+    ({"n_iter_no_change": True}, "'n_iter_no_change' parameter .*not a bool"),
+    ({"n_jobs": True}, "'n_jobs' parameter .*not a bool"),
+    ({"max_time": True}, "'max_time' parameter .*not a bool"),
+    ({"tol": False}, "'tol' parameter .*not a bool"),
 ]
 
 OWN_BAD = {
@@ -138,6 +173,8 @@ OWN_BAD = {
         ({"inertia": 1.5}, "inertia"),
         ({"cognitive": -1.0}, "cognitive"),
         ({"social": "strong"}, "social"),
+        ({"n_particles": True}, "'n_particles' parameter .*not a bool"),
+        ({"inertia": False}, "'inertia' parameter .*not a bool"),
     ],
     GeneticSearchCV: [
         ({"population_size": 1}, "population_size"),
@@ -148,6 +185,8 @@ OWN_BAD = {
         ({"tournament_size": 0}, "tournament_size"),
         ({"elitism": -1}, "elitism"),
         ({"crossover": "three-point"}, "crossover"),
+        ({"elitism": True}, "'elitism' parameter .*not a bool"),
+        ({"population_size": True}, "'population_size' parameter .*not a bool"),
     ],
     BayesSearchCV: [
         ({"surrogate": "random-forest"}, "surrogate"),
@@ -156,6 +195,9 @@ OWN_BAD = {
         ({"n_initial_points": 0}, "n_initial_points"),
         ({"xi": -1.0}, "xi"),
         ({"kappa": -2.0}, "kappa"),
+        ({"batch_size": True}, "'batch_size' parameter .*not a bool"),
+        ({"n_initial_points": True}, "'n_initial_points' parameter .*not a bool"),
+        ({"xi": True}, "'xi' parameter .*not a bool"),
     ],
 }
 

@@ -313,3 +313,20 @@ def test_a_continued_genetic_search_grows_its_default_population(tmp_path):
     sizes = np.bincount(longer.cv_results_["iteration"])
     assert sizes[1] == 4 - 1  # a population of 4 (16 // 4), one elite kept
     assert sizes[-2] > sizes[1]  # the population grew with the budget
+
+
+def test_two_samplers_of_one_class_are_two_spaces(tmp_path):
+    class Sampler:
+        def __init__(self, centre):
+            self.centre = centre
+
+        def rvs(self, random_state=None, size=None):
+            return np.random.RandomState(random_state.randint(2**30)).normal(self.centre, 1)
+
+    from sksearch._fingerprint import canonical
+    from sksearch.space import Space
+
+    first = canonical(Space({"C": Sampler(0.0)}).subspaces)
+    second = canonical(Space({"C": Sampler(5.0)}).subspaces)
+    assert first != second
+    assert len(Space([{"C": Sampler(0.0)}, {"C": Sampler(5.0)}]).subspaces) == 2

@@ -7,7 +7,7 @@ from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
-from scipy.stats import loguniform
+from scipy.stats import loguniform, rv_discrete
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import FitFailedWarning
@@ -21,7 +21,7 @@ from sksearch._loop import MAX_STALLED_BATCHES
 from sksearch.base import BaseOptimizerSearch
 from sksearch._testing import FunctionEstimator
 from sksearch.optimizers import Optimizer
-from sksearch.space import Categorical, Integer, Real
+from sksearch.space import Integer, Real
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 X_FN = np.zeros((20, 1))  # FunctionEstimator ignores the data
@@ -302,7 +302,8 @@ def test_callback_objects_hear_when_the_search_has_ended(make_search):
 
 
 def test_keyboard_interrupt_keeps_what_was_evaluated():
-    space = {"C": Real(0.01, 10.0), "interrupt": Categorical([False] * 9 + [True])}
+    # one candidate in ten interrupts (a prior: repeated choices are not weights)
+    space = {"C": Real(0.01, 10.0), "interrupt": rv_discrete(values=([0, 1], [0.9, 0.1]))}
     search = RecordingSearch(CountingClassifier(), space, n_iter=60, cv=2, random_state=0)
     with pytest.warns(UserWarning, match="interrupted after"):
         search.fit(X_IRIS, Y_IRIS)

@@ -1,6 +1,7 @@
 """GeneticAlgorithm (ask/tell on the unit cube) and GeneticSearchCV."""
 
 import functools
+import warnings
 
 import numpy as np
 import pytest
@@ -542,6 +543,10 @@ def test_search_params_round_trip_through_clone():
     ({"population_size": 1}, "'population_size' parameter"),
     ({"tournament_size": 0}, "'tournament_size' parameter"),
     ({"elitism": -1}, "'elitism' parameter"),
+    ({"elitism": True}, "'elitism' parameter .*not a bool.* Got True"),
+    ({"population_size": True}, "'population_size' parameter .*not a bool"),
+    ({"tournament_size": np.True_}, "'tournament_size' parameter .*not a bool"),
+    ({"mutation_rate": False}, "'mutation_rate' parameter .*not a bool"),
     ({"population_size": 4, "elitism": 4}, "elitism=4 must be smaller"),
 ])
 def test_search_invalid_parameters_raise(kwargs, message):
@@ -550,6 +555,34 @@ def test_search_invalid_parameters_raise(kwargs, message):
                              n_iter=8, cv=2, **kwargs)
     with pytest.raises(ValueError, match=message):
         search.fit(X, y)
+
+
+@pytest.mark.parametrize("population_size, n_iter, elitism, message", [
+    (20, 8, None, r"population_size=20 is too large for n_iter=8: two generations need 34 "
+                  r"candidates \(20, then 14 children\), so the search stops before any "
+                  r"genetic step .*; use population_size=4 or less, or n_iter=34 or more"),
+    (8, 12, 3, r"need 13 candidates .* second generation is cut to 4 of its 5 children; "
+               r"use population_size=7 or less"),
+])
+def test_search_warns_when_the_population_leaves_no_room_to_evolve(
+        population_size, n_iter, elitism, message):
+    est = FunctionEstimator("sphere", seed=0)
+    search = GeneticSearchCV(est, est._function().space, n_iter=n_iter, cv=2, random_state=0,
+                             population_size=population_size, elitism=elitism)
+    with pytest.warns(UserWarning, match=message):
+        search.fit(X_FN)
+    assert search.population_size == population_size  # kept as given
+    assert np.sum(search.cv_results_["iteration"] == 0) == min(population_size, n_iter)
+
+
+def test_search_is_silent_when_two_generations_fit_or_the_size_is_the_default():
+    est = FunctionEstimator("sphere", seed=0)
+    space = est._function().space
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        GeneticSearchCV(est, space, n_iter=14, population_size=8, elitism=2, cv=2,
+                        random_state=0).fit(X_FN)
+        GeneticSearchCV(est, space, n_iter=9, cv=2, random_state=0).fit(X_FN)
 
 
 def test_search_works_untouched_on_a_classifier():

@@ -210,6 +210,21 @@ def test_discrete_space_reaches_the_budget_without_stalling():
     assert len({repr(sorted(p.items())) for p in search.cv_results_["params"]}) == 28
 
 
+@pytest.mark.parametrize("n_particles, n_iter, message", [
+    (20, 8, r"n_particles=20 is too large for n_iter=8: the first swarm and one step of it "
+            r"need 40 candidates, so the particles never move .*; use n_particles=4 or less, "
+            r"or n_iter=40 or more"),
+    (6, 9, r"only 3 of the 6 particles move once"),
+])
+def test_search_warns_when_the_swarm_leaves_no_room_to_move(n_particles, n_iter, message):
+    est = FunctionEstimator("sphere", seed=0)
+    search = PSOSearchCV(est, est._function().space, n_iter=n_iter, n_particles=n_particles,
+                         cv=2, random_state=0)
+    with pytest.warns(UserWarning, match=message):
+        search.fit(np.zeros((12, 1)))
+    assert np.sum(search.cv_results_["iteration"] == 0) == min(n_particles, n_iter)
+
+
 def test_search_passes_its_parameters_to_the_swarm():
     search = PSOSearchCV(LogisticRegression(), {"C": Real(0.1, 10.0)}, n_iter=30,
                          n_particles=3, inertia=0.5, cognitive=1.0, social=2.0)

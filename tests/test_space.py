@@ -7,7 +7,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from sksearch._cube import integer_center, integer_index
+from sksearch._cube import CubeLayout, Group, integer_bounds, integer_center, integer_index
 from sksearch.space import Categorical, Integer, Real, Space
 
 
@@ -40,10 +40,31 @@ def test_log_integer_gives_each_decade_the_same_share():
     np.testing.assert_allclose(shares, [1 / 3] * 3, atol=0.01)
 
 
-@pytest.mark.parametrize("log_low", [0, 1, 5])
-def test_integer_bin_centres_decode_to_their_bin(log_low):
+EDGES = tuple(np.r_[0.0, np.cumsum(np.linspace(1, 3, 40) / np.linspace(1, 3, 40).sum())])
+
+
+@pytest.mark.parametrize("log_low, edges", [(0, None), (1, None), (5, None), (0, EDGES)])
+def test_integer_bin_centres_decode_to_their_bin(log_low, edges):
     index = np.arange(40)
-    assert np.array_equal(integer_index(integer_center(index, 40, log_low), 40, log_low), index)
+    centres = integer_center(index, 40, log_low, edges)
+    assert np.array_equal(integer_index(centres, 40, log_low, edges), index)
+    lower, upper = integer_bounds(index, 40, log_low, edges)
+    assert lower[0] == 0.0 and upper[-1] == pytest.approx(1.0)
+    np.testing.assert_allclose(lower[1:], upper[:-1])
+    assert np.all((lower < centres) & (centres < upper))
+
+
+def test_integer_bins_with_edges_snap_enumerate_and_count():
+    group = Group("integer", 0, 1, 3, 0, edges=(0.0, 0.2, 0.5, 1.0))
+    layout = CubeLayout([group])
+    np.testing.assert_allclose(layout.snap([[0.1], [0.3], [0.49], [0.9]]).ravel(),
+                               [0.1, 0.35, 0.35, 0.75])
+    np.testing.assert_allclose(layout.enumerate().ravel(), [0.1, 0.35, 0.75])
+    assert layout.size == 3
+    assert CubeLayout([Group("integer", 0, 1, 3, 0, edges=group.edges, truncated=True)]).size \
+        == np.inf
+    with pytest.raises(ValueError, match="increasing"):
+        Group("integer", 0, 1, 3, 0, edges=(0.0, 0.5, 0.5, 1.0))
 
 
 def test_integer_round_trip():
@@ -77,7 +98,8 @@ def test_scipy_distributions_map_to_dimensions():
     assert a == Real(1.0, 5.0)
     assert b == Real(1e-3, 1e1, log=True)
     assert c == Integer(2, 8)
-    assert d == Real(0.0, 1.0)
+    assert d == Real(prior=stats.beta(2, 3)) != Real(0.0, 1.0)
+    assert (d.low, d.high) == (0.0, 1.0)
 
 
 def test_lists_tuples_and_arrays_are_categorical():
@@ -158,13 +180,14 @@ def test_check_names_accepts_pipeline_step_params():
         (lambda: Real(0, np.nan), ValueError, "high must be finite"),
         (lambda: Real("a", 1), TypeError, "low must be a number"),
         (lambda: Integer(1.5, 3), TypeError, "low must be an integer"),
-        (lambda: Integer(3, 2), ValueError, "low < high"),
+        (lambda: Integer(3, 2), ValueError, "low <= high"),
         (lambda: Integer(0, 10, log=True), ValueError, "log=True needs low > 0"),
         (lambda: Categorical([]), ValueError, "at least one choice"),
         (lambda: Categorical("abc"), TypeError, "list, tuple or 1-d array"),
         (lambda: Categorical(np.zeros((2, 2))), ValueError, "1-dimensional"),
-        (lambda: Space({"C": stats.norm()}), ValueError, r"\['C'\].*unbounded support"),
-        (lambda: Space({"C": stats.expon()}), ValueError, r"\['C'\].*unbounded"),
+        (lambda: Space({"C": stats.pareto(0.01)}), ValueError, r"\['C'\].*pareto.*heavy"),
+        (lambda: Space({"C": stats.geom(1e-6)}), ValueError, r"\['C'\].*more than 100000"),
+        (lambda: Space({"C": (1, 8)}), ValueError, r"\['C'\].*Integer\(1, 8\)"),
         (lambda: Space({"C": []}), ValueError, r"\['C'\].*at least one choice"),
         (lambda: Space({"C": "rbf"}), TypeError, r"\['C'\] must be a list"),
         (lambda: Space({"C": 1.0}), TypeError, r"\['C'\] must be a list"),
@@ -180,13 +203,52 @@ def test_bad_input_names_the_culprit(make, error, match):
         make()
 
 
-def test_objects_with_only_rvs_are_refused():
-    class Custom:
-        def rvs(self, random_state=None):
-            return 1.0
+def test_scikit_optimize_priors_are_read_as_written():
+    assert Real(0.1, 1, "uniform") == Real(0.1, 1) != Real(0.1, 1, log=True)
+    assert Real(0.1, 1, "log-uniform") == Real(0.1, 1, prior="log-uniform") == \
+        Real(0.1, 1, log=True)
+    assert Integer(1, 100, "log-uniform") == Integer(1, 100, log=True)
+    assert Real(0.1, 1, "uniform").prior == "uniform"
+    named = Real(0.1, 1, "log-uniform", name="C")
+    assert named.name == "C" and repr(named) == "Real(0.1, 1, log=True, name='C')"
+    assert named == Real(0.1, 1, log=True)  # the name is stored only
+    assert Categorical(["a", "b"], name="kernel").name == "kernel"
 
-    with pytest.raises(TypeError, match=r"\['alpha'\] has only an rvs method"):
-        Space({"alpha": Custom()})
+
+def test_repeated_choices_collapse_with_a_warning():
+    with pytest.warns(UserWarning, match=r"\['C'\] repeats 1 of its choices"):
+        space = Space({"C": [1.0, 1.0, 2.0]})
+    assert space.subspaces[0]["C"].choices == [1.0, 2.0]
+    assert space.size == 2
+    # equal values of different types stay apart, as the estimator may tell them apart
+    assert Categorical([1, 1.0, True]).choices == [1, 1.0, True]
+    assert Categorical([1, 1.0, True]).decode(np.eye(3)) == [1, 1.0, True]
+    svc = SVC()
+    assert len(Categorical([svc, svc, SVC()]).choices) == 2  # one object, or two
+    assert Categorical([[1], [1], None]).choices == [[1], None]  # unhashable ones too
+
+
+def test_identical_subspaces_collapse_with_a_warning():
+    with pytest.warns(UserWarning, match=r"param_distributions\[1\] is the same as "
+                                         r"param_distributions\[0\]"):
+        space = Space([{"C": [1, 2], "k": stats.norm(0, 1)},
+                       {"k": stats.norm(0, 1), "C": [1, 2]},
+                       {"C": [1, 3]}])
+    assert len(space.subspaces) == 2
+    assert space.layout.n_subspaces == 2
+
+
+def test_huge_or_degenerate_bounds_name_the_parameter():
+    with pytest.raises(ValueError, match=r"\['n'\]: Integer\(0, 100000000000000000000\) has "
+                                         r"1e\+20 values.*at most 10\*\*12"):
+        Space({"n": Integer(0, 10**20)})
+    with pytest.raises(ValueError, match=r"\['x'\]: Real\(-1e\+308, 1e\+308\).*overflows"):
+        Space({"x": Real(-1e308, 1e308)})
+    with pytest.raises(ValueError, match="overflows"):
+        Real(-1e308, 1e308).decode([0.5])
+    assert Space({"x": Real(0.0, 1e308)}).decode([[1.0]]) == [{"x": 1e308}]
+    assert Space({"x": Real(1e-300, 1e300, log=True)}).decode([[0.5]]) == [{"x": 1.0}]
+    assert Space({"n": Integer(0, 10**12 - 1)}).size == 10**12
 
 
 def test_check_names_knows_the_parameters_of_a_swapped_step():

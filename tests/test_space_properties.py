@@ -5,6 +5,7 @@ import math
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from sksearch.space import Categorical, Integer, Real, Space
 
@@ -32,12 +33,36 @@ def integers(draw):
     return Integer(low, draw(st.integers(low + 1, low + 10**6)))
 
 
+scales = st.floats(1e-3, 1e3)
+
+
+@st.composite
+def priors(draw):
+    """A Real or Integer with a scipy.stats prior, bounded or not."""
+    kind = draw(st.sampled_from(["norm", "expon", "beta", "poisson", "binom", "geom", "values"]))
+    if kind == "norm":
+        return Real(prior=stats.norm(draw(finite), draw(scales)))
+    if kind == "expon":
+        return Real(prior=stats.expon(scale=draw(scales)))
+    if kind == "beta":
+        return Real(prior=stats.beta(draw(st.floats(0.2, 20)), draw(st.floats(0.2, 20))))
+    if kind == "poisson":
+        return Integer(prior=stats.poisson(draw(st.floats(0.1, 1e4))))
+    if kind == "binom":
+        return Integer(prior=stats.binom(draw(st.integers(1, 500)), draw(st.floats(0.01, 0.99))))
+    if kind == "geom":
+        return Integer(prior=stats.geom(draw(st.floats(0.01, 0.99))))
+    xk = draw(st.lists(st.integers(-1000, 1000), min_size=1, max_size=8, unique=True))
+    pk = np.array(draw(st.lists(st.floats(0.01, 1.0), min_size=len(xk), max_size=len(xk))))
+    return Integer(prior=stats.rv_discrete(values=(xk, pk / pk.sum())))
+
+
 choices = st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers(), st.booleans()),
                    min_size=1, max_size=6, unique_by=repr)
-dimensions = st.one_of(reals(), integers(), choices.map(Categorical))
+dimensions = st.one_of(reals(), integers(), choices.map(Categorical), priors())
 names = st.text("abcdefgh_", min_size=1, max_size=6)
 subspaces = st.dictionaries(names, dimensions, min_size=1, max_size=5)
-spaces = st.one_of(subspaces, st.lists(subspaces, min_size=1, max_size=3))
+spaces = st.one_of(subspaces, st.lists(subspaces, min_size=1, max_size=3, unique_by=repr))
 
 
 def _contains(dim, value):
@@ -70,7 +95,8 @@ def test_encode_decode_round_trip(param_distributions, seed):
         assert p.keys() == q.keys()
         for key in p:
             if isinstance(p[key], float):
-                assert math.isclose(p[key], q[key], rel_tol=1e-9, abs_tol=1e-9)
+                # a quantile far in a tail comes back within 1e-7 (the CDF is flat there)
+                assert math.isclose(p[key], q[key], rel_tol=1e-7, abs_tol=1e-7)
             else:
                 assert repr(p[key]) == repr(q[key])
 

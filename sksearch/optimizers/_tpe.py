@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.special import logsumexp, ndtr, ndtri
 
-from .._cube import CATEGORICAL, INTEGER, integer_center, one_hot
+from .._cube import CATEGORICAL, INTEGER, one_hot
 from ._model_based import ModelBasedOptimizer
 
 # Most good points in the split (Optuna's default gamma: min(ceil(0.1 n), 25)).
@@ -113,16 +113,9 @@ class _Variable:
     """One parameter of the layout: a real or integer column or a one-hot block."""
 
     def __init__(self, group):
+        self.group = group
         self.kind, self.columns, self.n_levels = group.kind, group.columns, group.n_levels
         self.subspace = group.subspace
-        if group.kind == INTEGER:
-            # bin edges from the centres: e_0 = 0 and e_(k+1) = 2 c_k - e_k
-            centres = integer_center(np.arange(group.n_levels), group.n_levels, group.log_low)
-            edges = np.zeros(group.n_levels + 1)
-            for k, c in enumerate(centres):
-                edges[k + 1] = 2 * c - edges[k]
-            edges[-1] = 1.0
-            self.edges = edges
 
 
 def _variables(layout):
@@ -228,9 +221,8 @@ class _Parzen:
         mu, sigma = self.points[:, v.columns.start], self.sigma[index]
         mass = ndtr((1.0 - mu) / sigma) - ndtr(-mu / sigma)  # truncation to [0, 1]
         if v.kind == INTEGER:
-            k = np.searchsorted(v.edges, values, side="right") - 1
-            k = np.clip(k, 0, v.n_levels - 1)
-            lo, hi = v.edges[k][:, None], v.edges[k + 1][:, None]
+            lo, hi = v.group.bounds(v.group.index(values))
+            lo, hi = lo[:, None], hi[:, None]
             inside = ndtr((hi - mu) / sigma) - ndtr((lo - mu) / sigma)
             log_uniform = np.log(hi - lo)[:, 0]
             return np.log(np.maximum(inside, 1e-300)) - np.log(mass), log_uniform
