@@ -175,9 +175,13 @@ class Space:
                     valid |= _names_with(estimator, name, choice)
             for name in sub:
                 if name not in valid:
+                    plain = name.rsplit("__", 1)[-1]
+                    hint = (f" Did you mean {plain!r}? (A prefix such as model__ or "
+                            "optimizer__ is not needed.)" if plain != name and plain in valid
+                            else "")
                     raise ValueError(
                         f"Invalid parameter {name!r} in param_distributions for estimator "
-                        f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
+                        f"{estimator!r}.{hint} Valid parameters are: {sorted(valid)!r}."
                     )
 
     def _subspace_of(self, params):

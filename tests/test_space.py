@@ -263,3 +263,10 @@ def test_check_names_knows_the_parameters_of_a_swapped_step():
     with pytest.raises(ValueError, match="'clf__max_depth'"):  # only where RF is chosen
         Space([{"clf": [SVC()], "clf__max_depth": Integer(2, 9)},
                {"clf": [RandomForestClassifier()]}]).check_names(pipe)
+
+
+def test_a_prefixed_name_gets_the_plain_name_as_a_hint():
+    from sklearn.svm import SVC
+
+    with pytest.raises(ValueError, match=r"Did you mean 'C'\?"):
+        Space({"model__C": [1.0, 2.0]}).check_names(SVC())
