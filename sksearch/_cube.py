@@ -70,6 +70,13 @@ class Group:
         True when the parameter takes more values than its ``n_levels``
         bins show (a discrete distribution with unbounded support, cut at
         its extreme quantiles): the layout is then not finite.
+
+    Examples
+    --------
+    >>> from sksearch.space import Space
+    >>> group = Space({"n": [3, 5, 8]}).layout.groups[0]
+    >>> group.kind, group.columns, group.n_levels
+    ('categorical', slice(0, 3, None), 3)
     """
 
     kind: str

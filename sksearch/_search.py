@@ -101,7 +101,28 @@ class BaseOptimizerSearch(BaseSearchCV):
     ``_extra_results(optimizer, rows)`` (more ``cv_results_`` columns); its
     ``__init__`` takes its own parameters plus ``**common`` for the ones
     below, which are merged into its signature so that ``get_params`` and
-    ``clone`` see them. See :mod:`sksearch.base` for an example.
+    ``clone`` see them.
+
+    Examples
+    --------
+    A search that draws uniform candidates, 4 per batch (:mod:`sksearch.base`
+    shows a strategy of its own):
+
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sksearch.base import BaseOptimizerSearch
+    >>> from sksearch.optimizers import RandomSampler
+    >>> class UniformSearchCV(BaseOptimizerSearch):
+    ...     def __init__(self, estimator, param_distributions, **common):
+    ...         super().__init__(estimator, param_distributions, **common)
+    ...     def _make_optimizer(self, layout, random_state, budget):
+    ...         return RandomSampler(layout, batch_size=4, random_state=random_state)
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = UniformSearchCV(SVC(), {"C": loguniform(1e-2, 1e2)}, n_iter=8, cv=3,
+    ...                          random_state=0).fit(X, y)
+    >>> search.cv_results_["iteration"].tolist()
+    [0, 0, 0, 0, 1, 1, 1, 1]
     """
 
     _parameter_constraints = {

@@ -37,6 +37,22 @@ class Optimizer(ABC):
         Meaning of the cube's columns.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the optimizer's own random stream.
+
+    Examples
+    --------
+    Any optimizer, driven by hand on a numpy function (the searches run the
+    same ask/tell sequence, see :class:`sksearch._loop.Loop`):
+
+    >>> import numpy as np
+    >>> from sksearch.optimizers import ParticleSwarm
+    >>> from sksearch.space import Space, Real
+    >>> space = Space({"x": Real(-2.0, 2.0)})
+    >>> opt = ParticleSwarm(space.layout, n_particles=4, random_state=0)
+    >>> for _ in range(10):
+    ...     X = opt.ask()
+    ...     opt.tell(X, [-(p["x"] - 1.0) ** 2 for p in space.decode(X)])
+    >>> round(space.decode(opt.best_position_[[np.argmax(opt.best_score_)]])[0]["x"], 1)
+    1.0
     """
 
     def __init__(self, layout, *, random_state=None):
