@@ -34,7 +34,7 @@ from sksearch._testing import make_function, minimize
 from sksearch.optimizers._bayes import BayesianOptimizer
 from sksearch.optimizers._random import RandomSampler
 from sksearch.optimizers._tpe import TreeParzenEstimator
-from sksearch.space import Categorical, Integer, Real
+from sksearch.space import Integer, Real
 
 FUNCTIONS = ("branin", "sphere", "log_scale", "mixed", "styblinski_tang", "rosenbrock",
              "hartmann6", "ackley", "levy")

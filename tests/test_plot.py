@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
-from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import (  # noqa: E402
     MinMaxScaler,
