@@ -74,16 +74,3 @@ def test_a_scikit_learn_callback_in_batch_callbacks_points_to_set_callbacks(make
 def test_callbacks_keyword_points_to_both_kinds(make_search):
     with pytest.raises(TypeError, match=r"batch_callbacks .*set_callbacks"):
         make_search(SVC(), {"C": Real(0.01, 10.0)}, callbacks=[TaskRecorder()])
-
-
-def test_the_progress_bar_moves_with_every_candidate_and_fold(make_search):
-    """The bar's task announces n_iter x n_splits subtasks and every fit ends one."""
-    recorder = TaskRecorder()
-    search = make_search(SVC(), {"C": Real(0.01, 10.0)}, n_iter=5, cv=2, random_state=0)
-    search.set_callbacks(recorder)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
-        search.fit(X, Y)
-    evaluations = [t for t in recorder.tree if t[0] == "candidate-split-evaluation"]
-    assert len(evaluations) == 5 * 2
-    assert ("search", "fit", 5 * 2) in recorder.tree
