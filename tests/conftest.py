@@ -1,6 +1,8 @@
 """Shared fixtures: every search class of the package, built the same way."""
 
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
@@ -11,6 +13,24 @@ from sksearch.optimizers import RandomSampler
 # Tests fit thousands of tiny models: one BLAS thread each avoids the threads
 # spinning against each other (and against joblib's workers) on two cores.
 _BLAS_LIMIT = threadpool_limits(limits=1)
+
+
+class CountingLogistic(ClassifierMixin, BaseEstimator):
+    """Logistic regression that counts its fits (per class: ``type(self).n_fits``)."""
+
+    n_fits = 0
+
+    def __init__(self, C=1.0, tol=1e-4):
+        self.C, self.tol = C, tol
+
+    def fit(self, X, y):
+        type(self).n_fits += 1
+        self.model_ = LogisticRegression(C=self.C, tol=self.tol, max_iter=300).fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
 
 
 class RandomSearch(BaseOptimizerSearch):

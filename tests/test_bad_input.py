@@ -7,10 +7,9 @@ the first fit where that is possible (a counting estimator checks it).
 import numpy as np
 import pytest
 from scipy import stats
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris
-from sklearn.linear_model import LogisticRegression
 
+from conftest import CountingLogistic
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
 from sksearch.space import Categorical, Integer, Real, Space
 
@@ -19,21 +18,13 @@ SEARCHES = [PSOSearchCV, GeneticSearchCV, BayesSearchCV]
 GOOD_SPACE = {"C": Real(0.1, 10.0)}
 
 
-class Counting(ClassifierMixin, BaseEstimator):
+class Counting(CountingLogistic):
+    """Counts its own fits; has a ``penalty`` parameter to name in spaces."""
+
     n_fits = 0
 
-    def __init__(self, C=1.0, penalty="l2"):
-        self.C = C
-        self.penalty = penalty
-
-    def fit(self, X, y):
-        type(self).n_fits += 1
-        self.model_ = LogisticRegression(C=self.C, max_iter=300).fit(X, y)
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict(self, X):
-        return self.model_.predict(X)
+    def __init__(self, C=1.0, penalty="l2", tol=1e-4):
+        self.C, self.penalty, self.tol = C, penalty, tol
 
 
 @pytest.fixture(autouse=True)

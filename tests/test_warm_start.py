@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris
-from sklearn.linear_model import LogisticRegression
 
+from conftest import CountingLogistic
 from sksearch._testing import FunctionEstimator, make_function
 from sksearch.optimizers import (BayesianOptimizer, GeneticAlgorithm, ParticleSwarm,
                                  TreeParzenEstimator)
@@ -15,22 +14,10 @@ X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 SPACE = {"C": Real(1e-3, 1e2, log=True), "tol": Real(1e-5, 1e-2, log=True)}
 
 
-class Counted(ClassifierMixin, BaseEstimator):
-    """Logistic regression that counts its fits."""
+class Counted(CountingLogistic):
+    """Counts its own fits."""
 
     n_fits = 0
-
-    def __init__(self, C=1.0, tol=1e-4):
-        self.C, self.tol = C, tol
-
-    def fit(self, X, y):
-        type(self).n_fits += 1
-        self.model_ = LogisticRegression(C=self.C, tol=self.tol, max_iter=300).fit(X, y)
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict(self, X):
-        return self.model_.predict(X)
 
 
 @pytest.fixture(autouse=True)
