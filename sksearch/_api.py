@@ -115,7 +115,39 @@ COMMON_PARAMETERS_DOC = """\
         sksearch search instead gives its candidates with their scores,
         reused without fitting anything, if it was fitted on the same data,
         folds, estimator and scoring (else it is refused). They count in
-        ``n_iter``."""
+        ``n_iter``.
+
+    resource : str, default=None
+        Multi-fidelity: what makes a fit cheaper when smaller, as in
+        ``HalvingRandomSearchCV``: ``"n_samples"`` (each training fold is
+        cut to a share of it; the test folds stay whole) or the name of an
+        integer estimator parameter (``"n_estimators"``, ``"max_iter"``,
+        the Keras wrappers' ``"epochs"``, ``"clf__n_estimators"`` in a
+        Pipeline), which must not be in ``param_distributions``. The search
+        then runs Hyperband's brackets of successive halving: the strategy
+        proposes the candidates that enter each bracket, they are evaluated
+        at a small resource and the best ``1 / factor`` of each rung are
+        promoted to ``factor`` times more, up to ``max_resources``. Cheap
+        rungs that rank candidates unlike the next rung are dropped as the
+        search runs (``dropped_rungs_``). ``n_iter`` then counts
+        full-resource fits: the resources spent over all rungs add up to
+        about ``n_iter x max_resources`` per fold, so the search costs about
+        what ``RandomizedSearchCV(n_iter=n_iter)`` costs. Only candidates
+        evaluated at ``max_resources`` can be ``best_*``. None: every
+        candidate is evaluated at full cost.
+
+    min_resources : int or "auto", default="auto"
+        The smallest resource of a rung. "auto": ``max_resources / factor**3``
+        rounded (and for ``"n_samples"`` at least ``2 x n_splits``, times
+        the number of classes for a classifier).
+
+    max_resources : int or "auto", default="auto"
+        The full resource. "auto": all samples for ``"n_samples"``, else the
+        parameter's value in ``estimator``.
+
+    factor : float, default=3
+        Each rung keeps ``1 / factor`` of its candidates and gives them
+        ``factor`` times the resource."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).
@@ -152,7 +184,27 @@ COMMON_ATTRIBUTES_DOC = """\
         Why the search stopped: ``"n_iter"``, ``"space_exhausted"``,
         ``"max_time"``, ``"no_change"``, ``"callback"``, ``"stalled"`` (the
         optimizer proposed only known candidates for a long time) or
-        ``"interrupted"`` (KeyboardInterrupt)."""
+        ``"interrupted"`` (KeyboardInterrupt).
+
+    n_resources_, n_candidates_ : list of int
+        With ``resource``: the resource of each rung, and how many
+        candidates were evaluated at it (``cv_results_`` has a row per
+        candidate and rung, with ``iter``, the rung, and ``n_resources``).
+
+    min_resources_, max_resources_ : int
+        With ``resource``: the smallest rung still used at the end, and the
+        full resource.
+
+    rung_agreement_ : dict
+        With ``resource``: rung resource -> (rank correlation of the
+        candidates promoted from it with their scores at the next rung,
+        corrected for their selection; number of them).
+
+    dropped_rungs_ : list of dict
+        With ``resource``: each decision to stop using a rung whose ranks
+        disagreed with the next one: ``resources`` dropped, ``agreement``
+        and ``n_pairs`` that decided it, ``after_iteration`` (the last
+        ``cv_results_["iteration"]`` before it)."""
 
 
 #: Keywords of scikit-optimize, Optuna, sklearn-genetic-opt and hyperopt
@@ -182,6 +234,11 @@ OTHER_TUNERS_NAMES = {
     "warm_start_configs": "initial_candidates (a list of parameter dicts evaluated first)",
     "acq_func": "acquisition of BayesSearchCV ('ei', 'pi' or 'ucb')",
     "n_initial_points": "n_initial_points of BayesSearchCV",
+    "pruner": "resource='n_samples' or resource='<estimator parameter>' (brackets of "
+              "successive halving)",
+    "min_budget": "min_resources", "max_budget": "max_resources", "eta": "factor",
+    "min_resource": "min_resources", "max_resource": "max_resources",
+    "reduction_factor": "factor",
 }
 
 

@@ -53,11 +53,15 @@ class Evaluation:
     def __exit__(self, *exc):
         return self.parallel.__exit__(*exc)
 
-    def run(self, candidates):
-        """Per-split records of ``candidates`` (candidate-major), as scikit-learn makes them."""
+    def run(self, candidates, splits=None):
+        """Per-split records of ``candidates`` (candidate-major), as scikit-learn makes them.
+
+        ``splits`` replaces the folds for this batch (a multi-fidelity rung
+        training on part of each training set); the test sets are the same.
+        """
         search, n_splits = self.search, len(self.splits)
         tasks = [(c, params, s, split) for c, params in enumerate(candidates)
-                 for s, split in enumerate(self.splits)]
+                 for s, split in enumerate(self.splits if splits is None else splits)]
         contexts = evaluation_contexts(self.callback_ctx, self.n_evaluations, len(tasks))
         self.n_evaluations += len(tasks)
         return self.parallel(

@@ -13,6 +13,15 @@ The rules:
   batch that reaches the budget is not told.
 * Failed evaluations (NaN) and non-finite scores are told to the optimizer
   as the worst finite score seen so far.
+* With ``brackets`` (multi-fidelity), each ask enters a bracket of
+  successive halving (:mod:`sksearch._brackets`): the loop evaluates its
+  candidates at the bracket's cheapest resource, promotes the best of each
+  rung to the next, one batch per rung, and tells the optimizer the whole
+  ask once the bracket is over, with what each candidate is worth on the
+  full-resource scale (:meth:`Brackets.worth`); ``optimizer.observe`` sees
+  every rung's raw scores first. ``n_iter`` then counts full-resource
+  evaluations: a candidate evaluated at a tenth of the resource costs a
+  tenth. Only full-resource scores are best scores.
 * Stopping: the budget, an exhausted space (the exhaustive optimizer's one
   batch), ``max_time``, ``n_iter_no_change``/``tol``, ``after_batch``
   returning True, ``MAX_STALLED_BATCHES`` batches without a new candidate,
@@ -68,13 +77,21 @@ class Loop:
         ``after_batch(loop)`` after each batch that evaluated something and
         did not meet another stopping rule; True stops the loop (reason
         ``"callback"``).
+    brackets : Brackets, default=None
+        Run brackets of successive halving on its ladder of resources; then
+        ``evaluate(iteration, X, rows, level)`` evaluates at the ladder's
+        ``level`` and ``n_iter`` counts full-resource evaluations.
 
     Attributes
     ----------
     scores : dict
-        Candidate key -> score, in the order evaluated.
+        Candidate key -> score, in the order evaluated (with ``brackets``: at
+        the highest resource it reached).
     best_history : list of float
-        Best finite score after each candidate (``-inf`` before the first).
+        Best finite score after each candidate (``-inf`` before the first);
+        with ``brackets``, after each full-resource evaluation.
+    spent : float
+        With ``brackets``, the budget spent, in full-resource evaluations.
     iteration : int
         Index of the batch being (or last) run.
     start : float
@@ -95,13 +112,17 @@ class Loop:
 
     def __init__(self, optimizer, layout, evaluate, *, n_iter, max_time=None,
                  n_iter_no_change=None, tol=0.0, exhaustive=False, on_batch=None,
-                 after_batch=None, initial=None, before_ask=None):
+                 after_batch=None, initial=None, before_ask=None, brackets=None):
         self.optimizer, self.layout, self.evaluate = optimizer, layout, evaluate
         self.n_iter = n_iter
         self.max_time, self.n_iter_no_change, self.tol = max_time, n_iter_no_change, tol
         self.exhaustive = exhaustive
         self.on_batch, self.after_batch = on_batch, after_batch
         self.before_ask = before_ask
+        self.brackets = brackets
+        self.spent = 0.0
+        self._worth = {}  # with brackets: candidate key -> value told
+        self._rung_scores = {}  # with brackets: level -> scores seen there
         self.initial = None if initial is None else np.atleast_2d(initial)
         self.scores = {}
         self.best_history = []
@@ -122,6 +143,12 @@ class Loop:
             while stop is None:
                 if self.before_ask is not None:
                     self.before_ask(self)
+                if self.brackets is not None:
+                    stop, evaluated = self._bracket()
+                    stalled = 0 if evaluated else stalled + 1
+                    if stop is None and stalled >= MAX_STALLED_BATCHES:
+                        stop = "stalled"
+                    continue
                 X = np.atleast_2d(self.optimizer.ask())
                 keys, evaluated = self._batch(X)
                 stalled = 0 if evaluated else stalled + 1
@@ -147,15 +174,102 @@ class Loop:
         """Evaluate the new candidates of ``X``; return its keys and whether any was new."""
         keys = self.layout.keys(X)
         rows = self.new_rows(keys)
-        if rows:
+        if rows and self.brackets is not None:  # a warm start: at the full resource
+            top = self.brackets.top
+            scores = np.asarray(self.evaluate(self.iteration, X, rows, top), dtype=float)
+            self.spent += len(rows)
+            self._record_rung(X, keys, np.array(rows), scores, top)
+            self._worth.update({keys[r]: v for r, v in zip(rows, scores)})
+            if self.on_batch is not None:
+                self.on_batch(self)
+        elif rows:
             self._record(keys, rows, self.evaluate(self.iteration, X, rows))
             if self.on_batch is not None:
                 self.on_batch(self)
         return keys, bool(rows)
 
+    def _bracket(self):
+        """Run one bracket; return ``(stop reason or None, whether it evaluated anything)``."""
+        brackets, optimizer = self.brackets, self.optimizer
+        remaining = self.n_iter - self.spent
+        flexible = getattr(optimizer, "flexible_batch", False)
+        if flexible:
+            plan = brackets.plan(remaining)
+            if plan is None:
+                return "n_iter", False
+            X = np.atleast_2d(optimizer.ask(plan.n[0]))
+        else:
+            X = np.atleast_2d(optimizer.ask())
+        keys = self.layout.keys(X)
+        rows, seen = [], set()
+        for i, key in enumerate(keys):
+            if key not in self._worth and key not in seen:
+                seen.add(key)
+                rows.append(i)
+        if not rows:
+            optimizer.tell(X, self._told_worth(keys))
+            self.iteration += 1
+            return None, False
+        if flexible:  # the ask may hold fewer new candidates than planned
+            plan = brackets.resize(plan, min(len(rows), plan.n[0]))
+        else:
+            plan = brackets.plan(remaining, n_candidates=len(rows))
+            if plan is None:
+                return "n_iter", False
+        cut = plan.n[0] < len(rows)  # the budget ends within this ask
+        members = np.array(rows[: plan.n[0]])  # rows of X in the bracket
+        alive = np.arange(len(members))  # indices into members
+        level_scores = []
+        for j, level in enumerate(plan.levels):
+            scores = np.full(len(members), np.nan)
+            scores[alive] = self.evaluate(self.iteration, X, members[alive].tolist(), level)
+            level_scores.append(scores)
+            self.spent += len(alive) * brackets.cost(level)
+            self._record_rung(X, keys, members[alive], scores[alive], level)
+            if self.on_batch is not None:
+                self.on_batch(self)
+            stop = self._stop_reason(0, True, optimizer_asked=False)
+            self.iteration += 1
+            if stop is not None:
+                return stop, True
+            if j + 1 < len(plan.levels):
+                alive = alive[brackets.promote(scores[alive], plan.n[j + 1])]
+        brackets.learn(plan, level_scores)
+        for decision in brackets.dropped:  # when it was taken, in cv_results_' terms
+            decision.setdefault("after_iteration", self.iteration - 1)
+        for row, worth in zip(members, brackets.worth(level_scores)):
+            self._worth[keys[row]] = worth
+        if cut:
+            return "n_iter", True
+        if self.exhaustive:  # the whole space was the bracket
+            return "space_exhausted", True
+        optimizer.tell(X, self._told_worth(keys))
+        return None, True
+
+    def _record_rung(self, X, keys, rows, scores, level):
+        """Record a rung's scores: full-resource ones as best scores, all for ``observe``."""
+        seen = self._rung_scores.setdefault(level, [])
+        seen.extend(scores[np.isfinite(scores)].tolist())
+        for row, score in zip(rows, scores):
+            self.scores[keys[row]] = score
+            if level == self.brackets.top:
+                previous = self.best_history[-1] if self.best_history else -np.inf
+                self.best_history.append(max(previous, score) if np.isfinite(score)
+                                         else previous)
+        if seen:  # failures are told as the worst score seen at this level
+            told = np.where(np.isfinite(scores), scores, min(seen))
+            self.optimizer.observe(X[rows], told, self.brackets.cost(level))
+
+    def _told_worth(self, keys):
+        values = np.array([self._worth[k] for k in keys], dtype=float)
+        finite = np.array([v for v in self._worth.values() if np.isfinite(v)])
+        worst = finite.min() if len(finite) else 0.0
+        return np.where(np.isfinite(values), values, worst)
+
     def new_rows(self, keys):
         """Rows of a batch that are new candidates, within the remaining budget."""
-        remaining = self.n_iter - len(self.scores)
+        remaining = self.n_iter - (int(np.ceil(self.spent - 1e-9)) if self.brackets is not None
+                                   else len(self.scores))
         rows, seen = [], set()
         for i, key in enumerate(keys):
             if key not in self.scores and key not in seen:
@@ -185,7 +299,7 @@ class Loop:
     def _stop_reason(self, stalled, evaluated, optimizer_asked=True):
         if self.exhaustive and optimizer_asked:
             return "space_exhausted"
-        if len(self.scores) >= self.n_iter:
+        if (self.spent if self.brackets is not None else len(self.scores)) >= self.n_iter:
             return "n_iter"
         if stalled >= MAX_STALLED_BATCHES:
             return "stalled"
@@ -201,18 +315,21 @@ class Loop:
 
     def _warn_stop(self, stop):
         n, n_iter = len(self.scores), self.n_iter
+        done = (f"{n} of n_iter={n_iter} candidates" if self.brackets is None else
+                f"{n} candidates ({self.spent:.1f} of n_iter={n_iter} full-resource fits)")
         if stop == "space_exhausted":
             warnings.warn(
                 f"The space has only {n} distinct candidates, no more than "
-                f"n_iter={n_iter}: all of them were evaluated.",
+                + (f"n_iter={n_iter}: all of them were evaluated." if self.brackets is None
+                   else f"the budget of n_iter={n_iter} full-resource fits tries: all of "
+                   "them were evaluated, in one bracket of successive halving."),
                 UserWarning,
                 stacklevel=3,
             )
         elif stop == "stalled":
             warnings.warn(
                 f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "
-                f"consecutive batches; the search stops after {n} of n_iter={n_iter} "
-                "candidates.",
+                f"consecutive batches; the search stops after {done}.",
                 UserWarning,
                 stacklevel=3,
             )

@@ -18,6 +18,7 @@ optimizer in ``_make_optimizer``. ``fit`` does the rest, in this order:
 import contextlib
 import os
 import time
+import warnings
 from abc import abstractmethod
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -29,13 +30,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
 from ._api import complete_class, unknown_keyword_error
+from ._brackets import Brackets
 from ._checkpoint import Checkpoint
 from ._evaluation import Evaluation, Results
 from ._fingerprint import fingerprint
 from ._loop import Loop
+from ._resources import check_resource
 from ._sklearn import (
     BaseSearchCV,
     Interval,
+    StrOptions,
     check_fit_params,
     check_refit_for_multimetric,
     fit_context,
@@ -136,6 +140,10 @@ class BaseOptimizerSearch(BaseSearchCV):
         "checkpoint": [str, os.PathLike, None],
         "batch_callbacks": [list, tuple, callable, None],
         "initial_candidates": [list, tuple, BaseSearchCV, None],
+        "resource": [str, None],
+        "min_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "factor": [Interval(Real, 1, None, closed="neither")],
     }
 
     @abstractmethod
@@ -160,6 +168,10 @@ class BaseOptimizerSearch(BaseSearchCV):
         checkpoint=None,
         batch_callbacks=None,
         initial_candidates=None,
+        resource=None,
+        min_resources="auto",
+        max_resources="auto",
+        factor=3,
         **unknown,
     ):
         if unknown:
@@ -184,6 +196,10 @@ class BaseOptimizerSearch(BaseSearchCV):
         self.checkpoint = checkpoint
         self.batch_callbacks = batch_callbacks
         self.initial_candidates = initial_candidates
+        self.resource = resource
+        self.min_resources = min_resources
+        self.max_resources = max_resources
+        self.factor = factor
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -248,6 +264,7 @@ class BaseOptimizerSearch(BaseSearchCV):
             raise ValueError(f"cv={self.cv!r} gives no split: the search needs at least one")
         self.n_splits_ = len(splits)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        resource = check_resource(self, space, X, y, splits)
 
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
         initial = initial_batch(self.initial_candidates, space, header, splits)
@@ -264,18 +281,21 @@ class BaseOptimizerSearch(BaseSearchCV):
         try:
             with checkpoint as journal:  # locked, checked against this search
                 seed, budget = (seed, self.n_iter) if journal is None else journal.run_with
+                if resource is not None:
+                    resource.draw_training_orders(splits, y, seed)
+                n_tasks = None if resource else self.n_iter * len(splits)
                 evaluation = Evaluation(self, X, y, splits, scorers, routed,
                                         root.subcontext(task_name="search",
-                                                        max_subtasks=self.n_iter * len(splits),
+                                                        max_subtasks=n_tasks,
                                                         sequential_subtasks=False))
                 self.stop_reason_ = self._search(space, seed, budget, evaluation, results,
-                                                 checkpoint, callbacks, initial)
+                                                 checkpoint, callbacks, initial, resource)
         except BaseException:
             if len(results):  # what was evaluated is kept (and journaled)
                 self.cv_results_ = results.cv_results
             raise
 
-        self._set_best(results, refit_metric)
+        self._set_best(results, refit_metric, resource)
         if self.refit:
             self._refit(X, y, routed.estimator.fit, root, metadata)
         self.scorer_ = getattr(scorers, "_scorers", scorers)
@@ -288,28 +308,38 @@ class BaseOptimizerSearch(BaseSearchCV):
         return self
 
     def _search(self, space, seed, budget, evaluation, results, checkpoint, callbacks,
-                initial):
+                initial, resource):
         """Run the loop; return why it stopped."""
         layout = space.layout
         initial_X, initial_candidates, reused = initial
-        exhaustive = layout.size <= self.n_iter
+        brackets = None if resource is None else Brackets(resource.levels, self.factor)
+        # with a resource, defaults are sized for the candidates the budget tries
+        per_evaluation = 1.0 if brackets is None else brackets.candidates_per_evaluation()
+        exhaustive = layout.size <= self.n_iter * per_evaluation
         optimizer = (Exhaustive(layout) if exhaustive
-                     else self._make_optimizer(layout, seed, budget))
+                     else self._make_optimizer(layout, seed, round(budget * per_evaluation)))
         replay = getattr(checkpoint, "replay", None)
 
-        def evaluate(iteration, X, rows):
+
+        def evaluate(iteration, X, rows, level=None):
             warm = initial_X is not None and iteration == 0
             candidates = ([initial_candidates[i] for i in rows] if warm
                           else space.decode(X[rows]))
             more = {"iteration": [iteration] * len(rows),
                     **self._extra_results(None if warm else optimizer, rows)}
+            splits = None
+            if resource is not None:
+                more = {"iter": [level] * len(rows),
+                        "n_resources": [resource.levels[level]] * len(rows), **more}
+                candidates = resource.candidates(candidates, level)
+                splits = resource.splits(evaluation.splits, level)
             n_done, records = (replay(X, rows) if replay else None) or (0, [])
             if n_done < len(rows):
                 if warm and reused is not None:
                     n = len(evaluation.splits)
                     fitted = [r for i in rows[n_done:] for r in reused[i * n:(i + 1) * n]]
                 else:
-                    fitted = evaluation.run(candidates[n_done:])
+                    fitted = evaluation.run(candidates[n_done:], splits)
                 if replay:
                     checkpoint.append(iteration, X, rows[n_done:], fitted)
                 records = records + fitted
@@ -325,7 +355,7 @@ class BaseOptimizerSearch(BaseSearchCV):
                 checkpoint.append_budget(loop.iteration, change)
             if change is not None and change > budget:
                 budget = change
-                optimizer.set_budget(change)
+                optimizer.set_budget(round(change * per_evaluation))
 
         evaluation.callback_ctx.call_on_fit_task_begin(estimator=self)
         with evaluation:
@@ -334,10 +364,24 @@ class BaseOptimizerSearch(BaseSearchCV):
                         tol=self.tol, exhaustive=exhaustive,
                         on_batch=self._print_batch if self.verbose >= 1 else None,
                         after_batch=self._batch_callback_runner(callbacks, results),
-                        initial=initial_X, before_ask=before_ask)
+                        initial=initial_X, before_ask=before_ask, brackets=brackets)
             stop = loop.run()
         evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
+        if resource is not None:
+            self._set_fidelity_attributes(resource, brackets, results)
         return stop
+
+    def _set_fidelity_attributes(self, resource, brackets, results):
+        """``n_resources_``, ``n_candidates_``, ``min_resources_``, ``max_resources_``,
+        ``rung_agreement_``, ``dropped_rungs_``."""
+        self.n_resources_ = list(resource.levels)
+        evaluated = list(results.more.get("n_resources", []))
+        self.n_candidates_ = [evaluated.count(r) for r in resource.levels]
+        self.min_resources_ = resource.levels[brackets.min_level]
+        self.max_resources_ = resource.levels[-1]
+        self.rung_agreement_ = {resource.levels[level]: value
+                                for level, value in sorted(brackets.agreement.items())}
+        self.dropped_rungs_ = list(brackets.dropped)
 
     def _print_batch(self, loop):
         print(f"[{type(self).__name__}] batch {loop.iteration}: {len(loop.scores)}/"
@@ -360,8 +404,12 @@ class BaseOptimizerSearch(BaseSearchCV):
 
         return run
 
-    def _set_best(self, results, refit_metric):
-        """``multimetric_``, ``best_index_``, ``best_score_``, ``best_params_``."""
+    def _set_best(self, results, refit_metric, resource):
+        """``multimetric_``, ``best_index_``, ``best_score_``, ``best_params_``.
+
+        With a resource, only candidates evaluated at the full resource are
+        eligible (at the most evaluated there, if none was).
+        """
         first = results.first_scores
         self.multimetric_ = isinstance(first, dict)
         if callable(self.scoring) and self.multimetric_:
@@ -377,7 +425,10 @@ class BaseOptimizerSearch(BaseSearchCV):
             if index < 0 or index >= len(cv_results["params"]):
                 raise IndexError("best_index_ index out of range")
         else:
-            index = int(cv_results[f"rank_test_{refit_metric}"].argmin())
+            ranks = np.asarray(cv_results[f"rank_test_{refit_metric}"], dtype=float)
+            if resource is not None:
+                ranks = np.where(_at_most_resources(cv_results, resource), ranks, np.inf)
+            index = int(ranks.argmin())
             self.best_score_ = cv_results[f"mean_test_{refit_metric}"][index]
         self.best_index_ = index
         self.best_params_ = cv_results["params"][index]
@@ -398,6 +449,20 @@ class BaseOptimizerSearch(BaseSearchCV):
         if hasattr(self.best_estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.best_estimator_.feature_names_in_
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+
+
+def _at_most_resources(cv_results, resource):
+    """Rows evaluated at the full resource, or at the largest one evaluated if none was."""
+    n_resources = np.asarray(cv_results["n_resources"])
+    if n_resources.max() < resource.levels[-1]:
+        warnings.warn(
+            f"The search stopped before any candidate was evaluated at the full resource "
+            f"({resource.name}={resource.levels[-1]}); best_params_ is the best at "
+            f"{resource.name}={n_resources.max()}.",
+            UserWarning,
+            stacklevel=4,
+        )
+    return n_resources == n_resources.max()
 
 
 def _check_batch_callbacks(callbacks):

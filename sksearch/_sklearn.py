@@ -22,6 +22,9 @@ versions (``tests/test_sklearn_adapter.py``). The names and why each is used:
   (``sklearn.utils._param_validation``): the declared parameter constraints.
 * ``_check_sample_weight`` (``sklearn.utils.validation``): the Keras
   wrappers' sample weights, validated as scikit-learn's estimators do.
+* ``_validate_params`` (a method of scikit-learn's estimators): checks a
+  multi-fidelity resource value against the estimator's declared
+  constraints before any fit.
 * ``_init_callback_context`` (scikit-learn 1.9+): the root of the task tree
   that ``set_callbacks(...)`` callbacks (e.g. ``ProgressBar``) follow.
 """
@@ -50,6 +53,7 @@ __all__ = [
     "get_scorers",
     "root_callback_context",
     "routed_params",
+    "validate_estimator_params",
 ]
 
 _FIT_AND_SCORE_ARGS = set(signature(_fit_and_score).parameters)
@@ -59,6 +63,12 @@ fit_context = _fit_context(prefer_skip_nested_validation=False)
 #: Decorator of an estimator's ``fit`` (the Keras wrappers): the same, with
 #: nested validation skipped as scikit-learn's own estimators do.
 estimator_fit_context = _fit_context(prefer_skip_nested_validation=True)
+
+
+def validate_estimator_params(estimator):
+    """Check ``estimator``'s parameters against its declared constraints, when it has them."""
+    if hasattr(estimator, "_validate_params") and hasattr(estimator, "_parameter_constraints"):
+        estimator._validate_params()
 
 
 def check_sample_weight(sample_weight, X, **kwargs):

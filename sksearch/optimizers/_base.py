@@ -28,6 +28,13 @@ class Optimizer(ABC):
     * ``seed(X, y)`` may be called once before the first ask with points
       evaluated before the search (a warm start); ``set_budget(n_iter)``
       between a tell and an ask when a finished search is continued.
+    * Multi-fidelity (a search with ``resource=``): ``observe(X, y,
+      fidelity)`` is called after each rung of a bracket with the scores
+      measured there, at ``fidelity`` (the fraction of the full resource,
+      in (0, 1]); the ask is then told, once its bracket is over, what
+      each of its candidates is worth on the full-resource scale (see
+      :meth:`sksearch._brackets.Brackets.worth`). An optimizer whose
+      ``flexible_batch`` is True takes ``ask(n)``: the bracket's size.
     * All randomness comes from ``random_state``: the same seed and the same
       scores give the same proposals.
 
@@ -55,6 +62,9 @@ class Optimizer(ABC):
     1.0
     """
 
+    #: Whether ``ask(n)`` returns ``n`` points (else the batch has the optimizer's size).
+    flexible_batch = False
+
     def __init__(self, layout, *, random_state=None):
         self.layout = layout
         self.rng = np.random.default_rng(random_state)
@@ -74,6 +84,15 @@ class Optimizer(ABC):
         continued with a larger ``n_iter``. Sizes fixed at construction stay
         (the batches already asked are replayed exactly); schedules and sizes
         that may grow use the new budget from now on. This default ignores it.
+        """
+
+    def observe(self, X, y, fidelity):
+        """Learn the scores ``y`` of ``X`` measured at ``fidelity`` of the full resource.
+
+        Called in multi-fidelity searches after every rung (``fidelity`` 1.0
+        at the full resource), before the bracket's :meth:`tell`. This
+        default ignores them: the optimizer learns only what the bracket's
+        candidates are worth, through :meth:`tell`.
         """
 
     def seed(self, X, y):

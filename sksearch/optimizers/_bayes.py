@@ -90,17 +90,17 @@ class BayesianOptimizer(ModelBasedOptimizer):
         self._exponent = None  # of the warping in use; None: no warping
         self._n_fits = 0
 
-    def _propose(self):
+    def _propose(self, n):
         # the matrices are small: BLAS threads only add synchronization
         with _threadpools().limit(limits=1, user_api="blas"):
-            return self._kriging_believer_batch()
+            return self._kriging_believer_batch(n)
 
-    def _kriging_believer_batch(self):
+    def _kriging_believer_batch(self, n):
         gp, y = self._fit_surrogate()
         best = y.max()
         exclude = self.known.copy()
         batch = []
-        for _ in range(self.batch_size):
+        for _ in range(n):
             def objective(X, return_grad, gp=gp):
                 if not return_grad:
                     mean, std = gp.predict(X, return_std=True)
@@ -116,7 +116,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
                 point = self._fresh(self.layout.snap(self.layout.random(1, self.rng)), exclude)[0]
             batch.append(point)
             exclude.add(point[None])
-            if len(batch) < self.batch_size:
+            if len(batch) < n:
                 gp = gp.condition_on(point[None], gp.predict(point[None]))
         return np.array(batch)
 

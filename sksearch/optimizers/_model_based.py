@@ -17,6 +17,12 @@ class ModelBasedOptimizer(Optimizer):
     once (a repeat adds nothing to a model), and no proposal repeats a
     point told.
 
+    Multi-fidelity (BOHB's rule, Falkner et al., ICML 2018): once
+    :meth:`observe` has been called, the model is fitted to the scores of
+    the highest fidelity that has at least ``n_dims + 2`` (and 3) points
+    observed, not to the values :meth:`tell` passes; until one has, asks
+    return Latin hypercubes of new points.
+
     Parameters
     ----------
     layout : CubeLayout
@@ -48,20 +54,41 @@ class ModelBasedOptimizer(Optimizer):
         self.y_ = np.zeros(0)
         self.known = KnownPoints(layout)
         self._design_asked = False
+        self._fidelities = {}  # fidelity -> (X, y) observed there
 
-    def ask(self):
+    flexible_batch = True
+
+    def ask(self, n=None):
+        """The next batch: ``n`` points (default: the initial design's size, then
+        ``batch_size``)."""
         if not self._design_asked or len(self.y_) == 0:
             self._design_asked = True
-            design = self.layout.latin_hypercube(self.n_initial_points, self.rng)
+            size = self.n_initial_points if n is None else int(n)
+            design = self.layout.latin_hypercube(size, self.rng)
             return self._fresh(self.layout.snap(design), self.known)
-        return self._propose()
+        return self._propose(self.batch_size if n is None else int(n))
 
     def tell(self, X, y):
         X, y = check_tell(X, y, self.layout.n_dims)
         X = self.layout.snap(X)
         new = self.known.add(X)
+        if self._fidelities:  # the model follows observe's scores, not these
+            return
         self.X_ = np.vstack([self.X_, X[new]])
         self.y_ = np.append(self.y_, y[new])
+
+    def observe(self, X, y, fidelity):
+        """Keep scores measured at ``fidelity``; model the highest one with enough points."""
+        X, y = check_tell(X, y, self.layout.n_dims)
+        old_X, old_y = self._fidelities.get(fidelity, (np.zeros((0, X.shape[1])), np.zeros(0)))
+        self._fidelities[fidelity] = (np.vstack([old_X, self.layout.snap(X)]),
+                                      np.append(old_y, y))
+        enough = max(3, self.layout.n_dims + 2)
+        for level in sorted(self._fidelities, reverse=True):
+            if len(self._fidelities[level][1]) >= enough:
+                self.X_, self.y_ = self._fidelities[level]
+                return
+        self.X_, self.y_ = np.zeros((0, X.shape[1])), np.zeros(0)
 
     def seed(self, X, y):
         """Add points evaluated before the search to the model's data; the
@@ -69,8 +96,8 @@ class ModelBasedOptimizer(Optimizer):
         self.tell(X, y)
 
     @abstractmethod
-    def _propose(self):
-        """The next batch, once scores are known: up to ``batch_size`` new points."""
+    def _propose(self, n):
+        """The next batch, once scores are known: up to ``n`` new points."""
 
     def _fresh(self, X, exclude):
         """Rows of ``X`` with those taken in ``exclude`` (a :class:`KnownPoints`)

@@ -35,8 +35,10 @@ class RandomSampler(Optimizer):
         super().__init__(layout, random_state=random_state)
         self.batch_size = int(batch_size)
 
-    def ask(self):
-        return self.layout.random(self.batch_size, self.rng)
+    flexible_batch = True
+
+    def ask(self, n=None):
+        return self.layout.random(self.batch_size if n is None else int(n), self.rng)
 
     def tell(self, X, y):
         check_tell(X, y, self.layout.n_dims)

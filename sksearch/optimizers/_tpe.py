@@ -79,13 +79,13 @@ class TreeParzenEstimator(ModelBasedOptimizer):
         self.prior_weight = float(prior_weight)
         self._variables = _variables(layout)
 
-    def _propose(self):
+    def _propose(self, n):
         order = np.argsort(-self.y_, kind="stable")
         n_good = min(int(np.ceil(GOOD_FRACTION * len(order))), MAX_GOOD)
         good, bad = self.X_[order[:n_good]], self.X_[order[n_good:]]
         exclude, batch = self.known.copy(), []
         density_good = _Parzen(self._variables, self.layout, good, self.prior_weight)
-        for _ in range(self.batch_size):
+        for _ in range(n):
             density_bad = _Parzen(self._variables, self.layout, bad, self.prior_weight)
             point = self._best_candidate(density_good, density_bad, exclude)
             if point is None:

@@ -1,0 +1,155 @@
+"""The resource of a multi-fidelity search: what makes a fit cheaper, and its ladder.
+
+``resource="n_samples"`` trains each fold on a part of its training set
+(the test folds stay whole); any other name is an estimator parameter
+(``n_estimators``, ``max_iter``, the Keras wrappers' ``epochs``,
+``clf__n_estimators`` in a Pipeline) set to the rung's value. Everything is
+checked before any fit, and a value that cannot be read as meant is refused
+with the spelling that works.
+"""
+
+import math
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+
+from ._brackets import ladder
+from ._sklearn import validate_estimator_params
+
+#: Rungs below the full resource when ``min_resources="auto"``: the cheapest
+#: rung gets ``factor ** -AUTO_RUNGS`` of the full resource.
+AUTO_RUNGS = 3
+
+
+class Resource:
+    """A search's resource and its ladder of values.
+
+    Attributes
+    ----------
+    name : str
+        ``"n_samples"`` or the estimator parameter.
+    levels : list of int
+        The ladder, increasing; the last is ``max_resources``.
+    """
+
+    def __init__(self, name, levels, stratify=False):
+        self.name, self.levels, self.stratify = name, levels, stratify
+        self._train_orders = None  # n_samples: each fold's training set, in random order
+
+    def draw_training_orders(self, splits, y, seed):
+        """For n_samples: order each training set at random (from ``seed``) so
+        that every rung trains on a prefix, the larger rungs on more of it."""
+        if self.name == "n_samples":
+            rng = np.random.default_rng(seed)
+            self._train_orders = [_training_order(np.asarray(train), y, self.stratify, rng)
+                                  for train, _ in splits]
+
+    def candidates(self, candidates, level):
+        """The parameters fitted at ``level``: with the resource set, for a parameter."""
+        if self.name == "n_samples":
+            return candidates
+        return [{**c, self.name: self.levels[level]} for c in candidates]
+
+    def splits(self, splits, level):
+        """The folds at ``level``: training sets cut to the rung's share, for n_samples."""
+        if self.name == "n_samples" and level < len(self.levels) - 1:
+            share = self.levels[level] / self.levels[-1]
+            return [(order[: max(1, math.ceil(share * len(order)))], test)
+                    for order, (_, test) in zip(self._train_orders, splits)]
+        return splits
+
+
+def check_resource(search, space, X, y, splits):
+    """The :class:`Resource` of ``search`` for this fit, or None without ``resource``.
+
+    Raises a ValueError naming the parameter, the value and the spelling
+    that works for: a resource the estimator lacks or that is also searched,
+    ``min_resources`` above ``max_resources``, an ``"auto"`` maximum that the
+    estimator's value cannot give, and a resource value the estimator
+    rejects.
+    """
+    name = search.resource
+    if name is None:
+        for param in ("min_resources", "max_resources"):
+            if getattr(search, param) != "auto":
+                raise ValueError(f"{param}={getattr(search, param)!r} needs a resource: set "
+                                 "resource='n_samples' or the name of an estimator parameter")
+        return None
+    estimator = search.estimator
+    searched = sorted({n for sub in space.subspaces for n in sub})
+    if name in searched:
+        raise ValueError(
+            f"resource={name!r} is also in param_distributions; the resource is set by the "
+            f"schedule at each rung. Remove {name!r} from param_distributions, or use another "
+            "resource."
+        )
+    if name == "n_samples":
+        maximum = len(X)
+        smallest = 2 * len(splits)
+        if is_classifier(estimator) and y is not None and np.ndim(y) == 1:
+            smallest *= len(np.unique(y))
+    else:
+        valid = estimator.get_params(deep=True)
+        if name not in valid:
+            raise ValueError(
+                f"resource={name!r} is not a parameter of {estimator!r}: use 'n_samples' or "
+                f"one of its integer parameters, such as {_integer_params(valid)!r}"
+            )
+        maximum, smallest = valid[name], 1
+        if search.max_resources == "auto" and not _is_count(maximum):
+            raise ValueError(
+                f"resource={name!r}: the estimator's {name} is {maximum!r}, not a positive "
+                f"integer, so max_resources='auto' cannot take it; give max_resources=<int> "
+                f"or set {name} in the estimator"
+            )
+    maximum = maximum if search.max_resources == "auto" else search.max_resources
+    if name == "n_samples" and maximum > len(X):
+        raise ValueError(f"max_resources={maximum} is more than the {len(X)} samples of X; "
+                         "use max_resources='auto' for all of them")
+    if search.min_resources == "auto":
+        minimum = min(maximum, max(smallest, round(maximum / search.factor**AUTO_RUNGS)))
+    else:
+        minimum = search.min_resources
+    if minimum > maximum:
+        raise ValueError(f"min_resources={minimum} is more than max_resources={maximum}; "
+                         "give min_resources <= max_resources (or 'auto')")
+    levels = ladder(minimum, maximum, search.factor)
+    if name != "n_samples":
+        for value in (levels[0], levels[-1]):
+            try:
+                owner = clone(estimator).set_params(**{name: value})
+                if "__" in name:  # the step that owns the parameter
+                    owner = owner.get_params(deep=True)[name.rsplit("__", 1)[0]]
+                validate_estimator_params(owner)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"resource={name!r}: the estimator rejects {name}={value} "
+                                 f"({exc}); give min_resources and max_resources it "
+                                 "accepts") from None
+        return Resource(name, levels)
+    return Resource(name, levels,
+                    stratify=is_classifier(estimator) and y is not None and np.ndim(y) == 1)
+
+
+def _training_order(train, y, stratify, rng):
+    """``train`` in an order whose every prefix is a random sample of it,
+    keeping the classes' shares when ``stratify``."""
+    order = train[rng.permutation(len(train))]
+    if not stratify:
+        return order
+    labels = np.asarray(y)[order]
+    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    position = np.zeros(len(order))
+    seen = np.zeros(len(counts))
+    for i, c in enumerate(inverse):  # the i-th member of its class, as a share of it
+        position[i] = (seen[c] + 0.5) / counts[c]
+        seen[c] += 1
+    return order[np.argsort(position, kind="stable")]
+
+
+def _is_count(value):
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
+def _integer_params(params):
+    return sorted(k for k, v in params.items() if _is_count(v))[:6]

@@ -1,0 +1,269 @@
+"""Multi-fidelity searches: brackets of successive halving on every strategy."""
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.datasets import load_breast_cancer
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import HalvingRandomSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sksearch import BayesSearchCV
+from sksearch._brackets import Brackets, ladder
+from sksearch.space import Integer, Real
+
+# cheap rungs of max_iter stop solvers early, on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_breast_cancer(return_X_y=True)
+    return X[:240] / X[:240].max(axis=0), y[:240]
+
+
+class Staircase(RegressorMixin, BaseEstimator):
+    """A made-up model whose score is ``x`` at every resource (``lie``: ``-x``
+    below ``n_estimators=9``), so that promotions can be checked by hand."""
+
+    def __init__(self, x=0.0, n_estimators=27, lie=False):
+        self.x, self.n_estimators, self.lie = x, n_estimators, lie
+
+    def fit(self, X, y):
+        self.fitted_ = True
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y):
+        return -self.x if self.lie and self.n_estimators < 9 else self.x
+
+
+def spent(search):
+    """Resources spent over all rungs, in full-resource fits."""
+    return np.sum(search.cv_results_["n_resources"]) / search.max_resources_
+
+
+# ---------------------------------------------------------------- the schedule
+def test_the_ladder_and_hyperbands_brackets():
+    assert ladder(10, 300, 3) == [11, 33, 100, 300]
+    assert ladder(4, 100, 3) == [4, 11, 33, 100]
+    assert ladder(50, 100, 3) == [100]
+    b = Brackets([1, 3, 9, 27], factor=3)
+    plans = [b.plan(remaining=1000.0) for _ in range(5)]
+    assert [p.levels[0] for p in plans] == [0, 1, 2, 3, 0]
+    assert [p.n for p in plans[:4]] == [[27, 9, 3, 1], [12, 4, 1], [6, 2], [4]]
+    for p in plans[:4]:  # every bracket costs about s_max + 1 = 4 full-resource fits
+        assert 3.5 <= b.bracket_cost(p) <= 4.0
+
+
+def test_a_bracket_that_would_overrun_the_budget_is_shortened():
+    b = Brackets([1, 3, 9, 27], factor=3)
+    plan = b.plan(remaining=2.5)
+    assert b.bracket_cost(plan) <= 2.5
+    assert plan.levels[-1] == 3  # it still reaches the full resource
+    assert b.plan(remaining=0.9) is None
+
+
+def test_a_population_bracket_starts_no_lower_than_its_size_reaches():
+    b = Brackets([1, 3, 9, 27], factor=3)
+    plan = b.plan(remaining=1000.0, n_candidates=5)
+    assert plan.levels == [1, 2, 3] and plan.n == [5, 1, 1]
+
+
+def test_worth_puts_candidates_stopped_early_below_those_that_went_further():
+    worth = Brackets.worth([np.array([0.5, 0.6, 0.7, 0.8, np.nan]),
+                            np.array([np.nan, np.nan, 0.9, 0.85, np.nan]),
+                            np.array([np.nan, np.nan, np.nan, 0.95, np.nan])])
+    assert worth[3] == 0.95
+    assert worth[0] < worth[1] < worth[2] < worth[3]
+    assert np.isnan(worth[4])
+
+
+def test_rungs_that_rank_backwards_are_dropped():
+    b = Brackets([1, 3, 9, 27], factor=3)
+    plan = b.plan(remaining=100.0)
+    low = np.arange(27.0)
+    promoted = np.full(27, np.nan)
+    promoted[18:] = -low[18:]  # the best at level 0 are the worst at level 1
+    b.learn(plan, [low, promoted, np.full(27, np.nan), np.full(27, np.nan)])
+    assert b.agreement[0][0] < 0 and b.agreement[0][1] == 9
+    assert b.min_level == 1 and b.dropped[0]["resources"] == [1]
+    assert b.plan(remaining=100.0).levels[0] == 1
+
+
+# ---------------------------------------------------------------- searches
+@pytest.mark.parametrize("resource, estimator, space", [
+    ("n_samples", LogisticRegression(max_iter=500), {"C": Real(1e-2, 1e2, log=True)}),
+    ("n_estimators", RandomForestClassifier(n_estimators=27, random_state=0),
+     {"max_depth": Integer(1, 8), "max_features": Real(0.1, 1.0)}),
+    ("clf__n_estimators",
+     Pipeline([("scale", StandardScaler()),
+               ("clf", RandomForestClassifier(n_estimators=27, random_state=0))]),
+     {"clf__max_depth": Integer(1, 8), "clf__max_features": Real(0.1, 1.0)}),
+])
+def test_every_strategy_with_every_kind_of_resource(make_search, data, resource, estimator,
+                                                    space):
+    X, y = data
+    search = make_search(estimator, space, n_iter=6, cv=3, random_state=0,
+                         resource=resource).fit(X, y)
+    results = search.cv_results_
+    full = search.max_resources_
+    assert full == (len(X) if resource == "n_samples" else 27)
+    assert search.n_resources_[-1] == full and len(search.n_resources_) >= 2
+    assert sum(search.n_candidates_) == len(results["params"])
+    assert set(results["n_resources"]) <= set(search.n_resources_)
+    assert results["n_resources"][search.best_index_] == full
+    assert search.stop_reason_ == "n_iter"
+    assert spent(search) <= 6 + 1e-9
+    if resource != "n_samples":  # the resource is a parameter of every row
+        assert [p[resource] for p in results["params"]] == list(results["n_resources"])
+        assert search.best_params_[resource] == full
+        assert search.best_estimator_.get_params()[resource] == full
+    assert search.score(X, y) > 0.8
+
+
+def test_promotions_are_the_best_of_each_rung_ties_to_the_earlier(make_search):
+    X, y = np.zeros((30, 1)), np.zeros(30)
+    search = make_search(Staircase(), {"x": Real(0.0, 1.0)}, n_iter=12, cv=3,
+                         random_state=0, resource="n_estimators", refit=False).fit(X, y)
+    results = search.cv_results_
+    iteration, level = results["iteration"], results["iter"]
+    x = np.array([p["x"] for p in results["params"]])
+    n_checked = 0
+    for t in np.unique(iteration):
+        rows = np.flatnonzero(iteration == t)
+        before = np.flatnonzero(iteration == t - 1)
+        if len(before) and level[rows[0]] == level[before[0]] + 1:  # promoted from t - 1
+            order = np.argsort(-results["mean_test_score"][before], kind="stable")
+            assert sorted(x[rows]) == sorted(x[before][order[:len(rows)]])
+            n_checked += 1
+    assert n_checked >= 2
+    assert results["params"][search.best_index_]["x"] == x[level == level.max()].max()
+
+
+def test_rungs_that_lie_are_noticed_and_dropped():
+    X, y = np.zeros((30, 1)), np.zeros(30)
+    search = BayesSearchCV(Staircase(lie=True), {"x": Real(0.0, 1.0)}, n_iter=40, cv=3,
+                           random_state=0, resource="n_estimators", refit=False).fit(X, y)
+    assert search.n_resources_ == [1, 3, 9, 27]
+    assert search.rung_agreement_[3][0] < 0  # 3 and 9 rank backwards
+    assert search.rung_agreement_[1][0] > 0.5  # 1 and 3 agree (both lie)
+    assert search.dropped_rungs_[0]["resources"] == [1, 3]
+    assert search.min_resources_ == 9
+    # after the drop no bracket starts at the lying rungs
+    later = search.cv_results_["iteration"] > search.dropped_rungs_[0]["after_iteration"]
+    assert later.sum() >= 3
+    assert search.cv_results_["n_resources"][later].min() >= 9
+
+
+def test_cv_results_have_the_keys_of_halving_random_search(data):
+    X, y = data
+    halving = HalvingRandomSearchCV(LogisticRegression(max_iter=500),
+                                    {"C": loguniform(1e-2, 1e2)}, n_candidates=6, cv=3,
+                                    random_state=0).fit(X, y)
+    ours = BayesSearchCV(LogisticRegression(max_iter=500), {"C": loguniform(1e-2, 1e2)},
+                         n_iter=4, cv=3, random_state=0, resource="n_samples",
+                         return_train_score=True).fit(X, y)  # Halving's default
+    assert set(halving.cv_results_) <= set(ours.cv_results_)
+    for key in ("iter", "n_resources"):
+        assert ours.cv_results_[key].dtype.kind == halving.cv_results_[key].dtype.kind == "i"
+    for name in ("n_resources_", "n_candidates_", "min_resources_", "max_resources_"):
+        assert hasattr(ours, name)
+
+
+def test_one_seed_one_result_whatever_n_jobs(make_search, data):
+    X, y = data
+    runs = [make_search(LogisticRegression(max_iter=500), {"C": Real(1e-2, 1e2, log=True)},
+                        n_iter=5, cv=3, random_state=3, n_jobs=n_jobs,
+                        resource="n_samples").fit(X, y).cv_results_
+            for n_jobs in (1, 2)]
+    assert runs[0]["params"] == runs[1]["params"]
+    np.testing.assert_array_equal(runs[0]["n_resources"], runs[1]["n_resources"])
+    np.testing.assert_array_equal(runs[0]["mean_test_score"], runs[1]["mean_test_score"])
+
+
+def test_n_samples_rungs_train_on_nested_stratified_parts(data):
+    X, y = data
+    seen = {}
+
+    class Recording(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            seen.setdefault(len(X), []).append(np.bincount(y, minlength=2) / len(y))
+            return super().fit(X, y)
+
+    search = BayesSearchCV(Recording(max_iter=500), {"C": Real(1e-2, 1e2, log=True)},
+                           n_iter=4, cv=3, random_state=0, resource="n_samples",
+                           refit=False).fit(X, y)
+    share = np.bincount(y) / len(y)
+    assert len(seen) >= 3  # the rungs train on more and more samples
+    for shares in seen.values():
+        np.testing.assert_allclose(np.mean(shares, axis=0), share, atol=0.05)
+    assert search.cv_results_["n_resources"].max() == len(X)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"resource": "n_estimators", "param_distributions": {"n_estimators": Integer(5, 50)}},
+     "resource='n_estimators' is also in param_distributions"),
+    ({"resource": "n_trees"}, "resource='n_trees' is not a parameter"),
+    ({"resource": "max_depth"}, "the estimator's max_depth is None"),
+    ({"resource": "n_estimators", "min_resources": 50, "max_resources": 20},
+     "min_resources=50 is more than max_resources=20"),
+    ({"resource": "n_samples", "max_resources": 10_000}, "more than the 240 samples"),
+    ({"min_resources": 5}, "min_resources=5 needs a resource"),
+    ({"resource": "n_estimators", "min_resources": 0}, "min_resources"),
+    ({"resource": "n_estimators", "factor": 1}, "factor"),
+    ({"resource": "n_estimators", "factor": True}, "factor"),
+])
+def test_bad_resource_settings_are_refused_before_any_fit(data, kwargs, message):
+    X, y = data
+    n_fits = []
+
+    class Counting(RandomForestClassifier):
+        def fit(self, X, y, sample_weight=None):
+            n_fits.append(1)
+            return super().fit(X, y)
+
+    kwargs = {"param_distributions": {"max_features": Real(0.1, 1.0)}, **kwargs}
+    search = BayesSearchCV(Counting(n_estimators=30), n_iter=4, cv=3, **kwargs)
+    with pytest.raises((ValueError, TypeError), match=message):
+        search.fit(X, y)
+    assert not n_fits
+
+
+def test_a_resource_value_the_estimator_rejects_is_refused(data):
+    X, y = data
+    search = BayesSearchCV(LogisticRegression(), {"C": Real(1e-2, 1e2)}, n_iter=4, cv=3,
+                           resource="max_iter", min_resources=1, max_resources=100)
+    search.fit(X, y)  # accepted values
+    search = BayesSearchCV(RandomForestClassifier(), {"max_depth": Integer(1, 5)}, n_iter=4,
+                           cv=3, resource="min_samples_split", min_resources=1,
+                           max_resources=9)
+    with pytest.raises(ValueError, match="the estimator rejects min_samples_split=1"):
+        search.fit(X, y)
+
+
+def test_a_classifier_of_its_own_gets_a_resource_parameter(data):
+    X, y = data
+
+    class Boosted(ClassifierMixin, BaseEstimator):
+        def __init__(self, rounds=9, C=1.0):
+            self.rounds, self.C = rounds, C
+
+        def fit(self, X, y):
+            self.model_ = LogisticRegression(C=self.C, max_iter=self.rounds).fit(X, y)
+            self.classes_ = self.model_.classes_
+            return self
+
+        def predict(self, X):
+            return self.model_.predict(X)
+
+    search = BayesSearchCV(Boosted(rounds=27), {"C": Real(1e-2, 1e2, log=True)}, n_iter=4,
+                           cv=3, random_state=0, resource="rounds").fit(X, y)
+    assert search.n_resources_ == [1, 3, 9, 27]
+    assert search.best_params_["rounds"] == 27
