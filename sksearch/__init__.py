@@ -5,7 +5,7 @@ and Bayesian optimization, as drop-in replacements for ``RandomizedSearchCV``.
 """
 
 from ._bayes import BayesSearchCV
-from ._search import SearchState
+from ._callbacks import SearchState
 from ._genetic import GeneticSearchCV
 from ._pso import PSOSearchCV
 

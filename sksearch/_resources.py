@@ -9,6 +9,7 @@ with the spelling that works.
 """
 
 import math
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -50,6 +51,34 @@ class Resource:
         if self.name == "n_samples":
             return candidates
         return [{**c, self.name: self.levels[level]} for c in candidates]
+
+    def best_rows(self, cv_results):
+        """Rows that may be best: at the full resource (at the largest one
+        evaluated, with a warning, if none was)."""
+        n_resources = np.asarray(cv_results["n_resources"])
+        if n_resources.max() < self.levels[-1]:
+            warnings.warn(
+                f"The search stopped before any candidate was evaluated at the full resource "
+                f"({self.name}={self.levels[-1]}); best_params_ is the best at "
+                f"{self.name}={n_resources.max()}.",
+                UserWarning,
+                stacklevel=5,
+            )
+        return n_resources == n_resources.max()
+
+    def fitted_attributes(self, brackets, cv_results):
+        """``n_resources_``, ``n_candidates_``, ``min_resources_``, ``max_resources_``,
+        ``rung_agreement_``, ``dropped_rungs_`` of a search that ran ``brackets``."""
+        evaluated = list(cv_results["n_resources"]) if cv_results is not None else []
+        return {
+            "n_resources_": list(self.levels),
+            "n_candidates_": [evaluated.count(r) for r in self.levels],
+            "min_resources_": self.levels[brackets.min_level],
+            "max_resources_": self.levels[-1],
+            "rung_agreement_": {self.levels[level]: value
+                                for level, value in sorted(brackets.agreement.items())},
+            "dropped_rungs_": list(brackets.dropped),
+        }
 
     def splits(self, splits, level):
         """The folds at ``level``: training sets cut to the rung's share, for n_samples."""

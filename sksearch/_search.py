@@ -18,9 +18,7 @@ optimizer in ``_make_optimizer``. ``fit`` does the rest, in this order:
 import contextlib
 import os
 import time
-import warnings
 from abc import abstractmethod
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,6 +29,7 @@ from sklearn.utils.validation import indexable
 
 from ._api import complete_class, unknown_keyword_error
 from ._brackets import Brackets
+from ._callbacks import batch_callback_runner, check_batch_callbacks
 from ._checkpoint import Checkpoint
 from ._evaluation import Evaluation, Results
 from ._fingerprint import fingerprint
@@ -50,51 +49,6 @@ from ._sklearn import (
 from ._warm_start import initial_batch
 from .optimizers import Exhaustive
 from .space import Space
-
-
-@dataclass
-class SearchState:
-    """What a batch callback sees after each batch.
-
-    Attributes
-    ----------
-    search : BaseOptimizerSearch
-        The search being fitted.
-    iteration : int
-        Index of the batch just finished.
-    n_candidates : int
-        Distinct candidates evaluated so far.
-    best_score : float
-        Best mean test score of the optimized metric so far.
-    best_params : dict
-        Parameters of that candidate.
-    elapsed : float
-        Seconds since the search started.
-    cv_results : dict
-        Results so far, formatted like ``cv_results_``.
-
-    Examples
-    --------
-    >>> from scipy.stats import loguniform
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn.svm import SVC
-    >>> from sksearch import BayesSearchCV
-    >>> X, y = load_iris(return_X_y=True)
-    >>> def good_enough(state):
-    ...     return state.best_score >= 0.95
-    >>> search = BayesSearchCV(SVC(), {"C": loguniform(1e-2, 1e2)}, n_iter=30, cv=3,
-    ...                        batch_callbacks=[good_enough], random_state=0).fit(X, y)
-    >>> search.stop_reason_, len(search.cv_results_["params"]) < 30
-    ('callback', True)
-    """
-
-    search: object
-    iteration: int
-    n_candidates: int
-    best_score: float
-    best_params: dict
-    elapsed: float
-    cv_results: dict
 
 
 class BaseOptimizerSearch(BaseSearchCV):
@@ -253,7 +207,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         """
         space = Space(self.param_distributions)
         space.check_names(self.estimator)
-        callbacks = _check_batch_callbacks(self.batch_callbacks)
+        callbacks = check_batch_callbacks(self.batch_callbacks)
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
         params = check_fit_params(X, params)
@@ -267,7 +221,10 @@ class BaseOptimizerSearch(BaseSearchCV):
         resource = check_resource(self, space, X, y, splits)
 
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
-        initial = initial_batch(self.initial_candidates, space, header, splits)
+        full = {**self.estimator.get_params(deep=True), "n_samples": len(X)}
+        if resource is not None:  # what a full-resource evaluation sets
+            full[resource.name] = resource.levels[-1]
+        initial = initial_batch(self.initial_candidates, space, header, splits, full)
         checkpoint = contextlib.nullcontext()
         if self.checkpoint is not None:
             checkpoint = Checkpoint(self.checkpoint, header, n_dims=space.layout.n_dims,
@@ -363,46 +320,22 @@ class BaseOptimizerSearch(BaseSearchCV):
                         max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
                         tol=self.tol, exhaustive=exhaustive,
                         on_batch=self._print_batch if self.verbose >= 1 else None,
-                        after_batch=self._batch_callback_runner(callbacks, results),
+                        after_batch=batch_callback_runner(self, callbacks, results),
                         initial=initial_X, before_ask=before_ask, brackets=brackets)
             stop = loop.run()
         evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
         if resource is not None:
-            self._set_fidelity_attributes(resource, brackets, results)
+            for name, value in resource.fitted_attributes(brackets, results.cv_results).items():
+                setattr(self, name, value)
         return stop
 
-    def _set_fidelity_attributes(self, resource, brackets, results):
-        """``n_resources_``, ``n_candidates_``, ``min_resources_``, ``max_resources_``,
-        ``rung_agreement_``, ``dropped_rungs_``."""
-        self.n_resources_ = list(resource.levels)
-        evaluated = list(results.more.get("n_resources", []))
-        self.n_candidates_ = [evaluated.count(r) for r in resource.levels]
-        self.min_resources_ = resource.levels[brackets.min_level]
-        self.max_resources_ = resource.levels[-1]
-        self.rung_agreement_ = {resource.levels[level]: value
-                                for level, value in sorted(brackets.agreement.items())}
-        self.dropped_rungs_ = list(brackets.dropped)
-
     def _print_batch(self, loop):
-        print(f"[{type(self).__name__}] batch {loop.iteration}: {len(loop.scores)}/"
-              f"{self.n_iter} candidates, best {loop.best_history[-1]:.6g}, "
+        done = (f"{len(loop.scores)}/{self.n_iter} candidates" if loop.brackets is None else
+                f"{len(loop.scores)} candidates, {loop.spent:.1f}/{self.n_iter} full-resource "
+                "fits")
+        best = f"{loop.best_history[-1]:.6g}" if loop.best_history else "none at full resource"
+        print(f"[{type(self).__name__}] batch {loop.iteration}: {done}, best {best}, "
               f"{loop.elapsed:.1f}s")
-
-    def _batch_callback_runner(self, callbacks, results):
-        if not callbacks:
-            return None
-
-        def run(loop):
-            scores = np.asarray(results.cv_results[results.objective], dtype=float)
-            finite = np.isfinite(scores)
-            best = int(np.argmax(np.where(finite, scores, -np.inf))) if finite.any() else 0
-            state = SearchState(search=self, iteration=loop.iteration,
-                                n_candidates=len(loop.scores), best_score=float(scores[best]),
-                                best_params=results.cv_results["params"][best],
-                                elapsed=loop.elapsed, cv_results=results.cv_results)
-            return any([bool(callback(state)) for callback in callbacks])
-
-        return run
 
     def _set_best(self, results, refit_metric, resource):
         """``multimetric_``, ``best_index_``, ``best_score_``, ``best_params_``.
@@ -427,7 +360,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         else:
             ranks = np.asarray(cv_results[f"rank_test_{refit_metric}"], dtype=float)
             if resource is not None:
-                ranks = np.where(_at_most_resources(cv_results, resource), ranks, np.inf)
+                ranks = np.where(resource.best_rows(cv_results), ranks, np.inf)
             index = int(ranks.argmin())
             self.best_score_ = cv_results[f"mean_test_{refit_metric}"][index]
         self.best_index_ = index
@@ -449,34 +382,3 @@ class BaseOptimizerSearch(BaseSearchCV):
         if hasattr(self.best_estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.best_estimator_.feature_names_in_
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
-
-
-def _at_most_resources(cv_results, resource):
-    """Rows evaluated at the full resource, or at the largest one evaluated if none was."""
-    n_resources = np.asarray(cv_results["n_resources"])
-    if n_resources.max() < resource.levels[-1]:
-        warnings.warn(
-            f"The search stopped before any candidate was evaluated at the full resource "
-            f"({resource.name}={resource.levels[-1]}); best_params_ is the best at "
-            f"{resource.name}={n_resources.max()}.",
-            UserWarning,
-            stacklevel=4,
-        )
-    return n_resources == n_resources.max()
-
-
-def _check_batch_callbacks(callbacks):
-    if callbacks is None:
-        return []
-    callbacks = [callbacks] if callable(callbacks) else list(callbacks)
-    for i, callback in enumerate(callbacks):
-        if hasattr(callback, "on_fit_task_begin") or not callable(callback):
-            hint = ""
-            if hasattr(callback, "on_fit_task_begin"):
-                hint = (" It is a scikit-learn callback: pass it with "
-                        "search.set_callbacks(...) instead.")
-            raise TypeError(
-                f"batch_callbacks[{i}] must be a callable that takes a SearchState, got "
-                f"{callback!r}.{hint}"
-            )
-    return callbacks

@@ -15,7 +15,7 @@ REUSE_FIELDS = ("estimator", "estimator_params", "scoring", "objective", "error_
                 "return_train_score", "cv", "data", "fit_params")
 
 
-def initial_batch(initial_candidates, space, header, splits):
+def initial_batch(initial_candidates, space, header, splits, full=None):
     """The cube points of the warm start, and their records when they are reused.
 
     Parameters
@@ -25,6 +25,11 @@ def initial_batch(initial_candidates, space, header, splits):
     header : dict
         The fingerprint of the fit being run.
     splits : list of (train, test)
+    full : dict, default=None
+        What a full-resource evaluation of this search is: ``{"n_samples":
+        n}`` and the estimator's parameters (a multi-fidelity search's
+        resource at its ``max_resources``). Only the rows an earlier
+        multi-fidelity search evaluated at this are reused.
 
     Returns
     -------
@@ -39,7 +44,7 @@ def initial_batch(initial_candidates, space, header, splits):
     if initial_candidates is None:
         return None, None, None
     if hasattr(initial_candidates, "cv_results_") or hasattr(initial_candidates, "fit"):
-        return _reused(initial_candidates, space, header, splits)
+        return _reused(initial_candidates, space, header, splits, full or {})
     candidates = list(initial_candidates)
     if not candidates:
         raise ValueError("initial_candidates is empty: give parameter dicts, or None")
@@ -62,7 +67,7 @@ def _encode(candidates, space, where):
     return np.array(rows)
 
 
-def _reused(search, space, header, splits):
+def _reused(search, space, header, splits, full):
     name = type(search).__name__
     other = getattr(search, "_fingerprint", None)
     if other is None or not hasattr(search, "cv_results_"):
@@ -81,10 +86,11 @@ def _reused(search, space, header, splits):
                 "initial_candidates=search.cv_results_['params']"
             )
     results = search.cv_results_
-    X = _encode(results["params"], space, "initial_candidates (the earlier search's params)")
+    kept, params = _full_resource_rows(search, full)
+    X = _encode(params, space, "initial_candidates (the earlier search's params)")
     metrics = sorted(k[len("mean_test_"):] for k in results if k.startswith("mean_test_"))
     records = []
-    for i in range(len(results["params"])):
+    for i in kept:
         for k, (_, test) in enumerate(splits):
             test_scores = {m: float(results[f"split{k}_test_{m}"][i]) for m in metrics}
             record = {"test_scores": test_scores, "n_test_samples": len(test),
@@ -101,4 +107,24 @@ def _reused(search, space, header, splits):
                 if "train_scores" in record:
                     record["train_scores"] = record["train_scores"]["score"]
             records.append(record)
-    return X, list(results["params"]), records
+    return X, params, records
+
+
+def _full_resource_rows(search, full):
+    """Rows of an earlier search evaluated as this one evaluates at full cost, and
+    their parameters (without the earlier search's resource)."""
+    results = search.cv_results_
+    rows = list(range(len(results["params"])))
+    if "n_resources" not in results:
+        return rows, list(results["params"])
+    name, top = search.resource, search.max_resources_
+    if full.get(name) != top:
+        raise ValueError(
+            f"initial_candidates: the results of {type(search).__name__} were evaluated at "
+            f"most at {name}={top}, and this search evaluates candidates at "
+            f"{name}={full.get(name)}; they are not comparable. Pass its candidates as a "
+            "list of dicts to evaluate them again."
+        )
+    rows = [i for i in rows if results["n_resources"][i] == top]
+    params = [{k: v for k, v in results["params"][i].items() if k != name} for i in rows]
+    return rows, params

@@ -48,7 +48,8 @@ A search that samples around the best candidate so far:
 """
 
 from ._cube import CubeLayout, Group
-from ._search import BaseOptimizerSearch, SearchState
+from ._callbacks import SearchState
+from ._search import BaseOptimizerSearch
 from .optimizers import Optimizer
 
 __all__ = ["BaseOptimizerSearch", "CubeLayout", "Group", "Optimizer", "SearchState"]

@@ -48,7 +48,9 @@ def best_so_far(search):
 
     The score is the one the search ranks by: ``mean_test_score``, or with
     several metrics the one ``refit`` names (else the first). Failed
-    candidates (NaN) do not count.
+    candidates (NaN) do not count, nor do the rows of a multi-fidelity
+    search (``resource=``, or a Halving search) at less than the full
+    resource.
 
     Parameters
     ----------
@@ -299,7 +301,13 @@ def _metric(search):
 
 
 def _scores(search):
-    return np.asarray(search.cv_results_[_score_key(search)], dtype=float)
+    """The maximized score of each row; NaN for rows evaluated at less than the
+    largest resource (multi-fidelity rungs, as in the Halving searches)."""
+    scores = np.asarray(search.cv_results_[_score_key(search)], dtype=float)
+    if "n_resources" in search.cv_results_:
+        n_resources = np.asarray(search.cv_results_["n_resources"])
+        scores = np.where(n_resources == n_resources.max(), scores, np.nan)
+    return scores
 
 
 def _finite_max(values):
@@ -312,6 +320,7 @@ def _parameter_names(search):
     names = {}
     for params in search.cv_results_["params"]:
         names.update(dict.fromkeys(params))
+    names.pop(getattr(search, "resource", None), None)  # set by the schedule, not searched
     return list(names)
 
 

@@ -267,3 +267,89 @@ def test_a_classifier_of_its_own_gets_a_resource_parameter(data):
                            cv=3, random_state=0, resource="rounds").fit(X, y)
     assert search.n_resources_ == [1, 3, 9, 27]
     assert search.best_params_["rounds"] == 27
+
+
+# ---------------------------------------------------------------- long searches
+def test_a_search_stopped_mid_bracket_resumes_to_the_uninterrupted_result(make_search, data,
+                                                                        tmp_path):
+    X, y = data
+    space = {"C": Real(1e-2, 1e2, log=True), "tol": Real(1e-5, 1e-2, log=True)}
+
+    def search(**kwargs):
+        return make_search(LogisticRegression(max_iter=500), space, n_iter=6, cv=3,
+                           random_state=0, resource="n_samples", refit=False, **kwargs)
+
+    whole = search().fit(X, y)
+    journal = tmp_path / "journal.jsonl"
+    with pytest.warns(UserWarning, match="before any candidate was evaluated at the full"):
+        stopped = search(checkpoint=journal,
+                         batch_callbacks=[lambda state: state.iteration >= 1]).fit(X, y)
+    assert stopped.stop_reason_ == "callback"
+    assert stopped.cv_results_["n_resources"].max() < whole.max_resources_  # mid-bracket
+    resumed = search(checkpoint=journal).fit(X, y)
+    assert resumed.cv_results_["params"] == whole.cv_results_["params"]
+    np.testing.assert_array_equal(resumed.cv_results_["n_resources"],
+                                  whole.cv_results_["n_resources"])
+    np.testing.assert_array_equal(resumed.cv_results_["mean_test_score"],
+                                  whole.cv_results_["mean_test_score"])
+
+
+def test_a_multi_fidelity_search_reused_gives_only_its_full_resource_results(data):
+    X, y = data
+    space = {"max_depth": Integer(1, 8), "max_features": Real(0.1, 1.0)}
+    forest = RandomForestClassifier(n_estimators=27, random_state=0)
+    first = BayesSearchCV(forest, space, n_iter=5, cv=3, random_state=0,
+                          resource="n_estimators").fit(X, y)
+    full = first.cv_results_["n_resources"] == 27
+    assert 0 < full.sum() < len(full)
+    again = BayesSearchCV(forest, space, n_iter=3, cv=3, random_state=1,
+                          initial_candidates=first).fit(X, y)  # full fidelity
+    reused = again.cv_results_["iteration"] == 0
+    assert reused.sum() == full.sum()
+    np.testing.assert_array_equal(again.cv_results_["mean_test_score"][reused],
+                                  first.cv_results_["mean_test_score"][full])
+    assert "n_estimators" not in again.cv_results_["params"][0]
+
+    cheaper = BayesSearchCV(forest, space, n_iter=5, cv=3, random_state=0,
+                            resource="n_estimators", max_resources=9).fit(X, y)
+    with pytest.raises(ValueError, match="evaluated at most at n_estimators=9"):
+        BayesSearchCV(forest, space, n_iter=3, cv=3, initial_candidates=cheaper).fit(X, y)
+
+
+# ---------------------------------------------------------------- what a user sees
+def test_best_so_far_and_callbacks_count_only_full_resource_scores(data, capsys):
+    from sksearch.plot import best_so_far
+
+    X, y = data
+    states = []
+    search = BayesSearchCV(Staircase(lie=True), {"x": Real(0.0, 1.0)}, n_iter=8, cv=3,
+                           random_state=0, resource="n_estimators", refit=False, verbose=1,
+                           batch_callbacks=[states.append]).fit(X, y)
+    results = search.cv_results_
+    full = results["n_resources"] == 27
+    best = best_so_far(search)
+    assert np.isnan(best[np.argmax(full) - 1])  # nothing at 27 yet: no best
+    assert np.nanmax(best) == results["mean_test_score"][full].max()
+    for state in states:  # the lying rungs score -x: never a best score
+        assert np.isnan(state.best_score) or state.best_score >= 0
+    assert "full-resource fits" in capsys.readouterr().out
+
+
+def test_halving_searches_plot_their_last_rung_only(data):
+    from sksearch.plot import best_so_far
+
+    X, y = data
+    halving = HalvingRandomSearchCV(LogisticRegression(max_iter=500),
+                                    {"C": loguniform(1e-2, 1e2)}, n_candidates=6, cv=3,
+                                    random_state=0).fit(X, y)
+    top = halving.cv_results_["n_resources"] == halving.cv_results_["n_resources"].max()
+    assert np.nanmax(best_so_far(halving)) == halving.cv_results_["mean_test_score"][top].max()
+
+
+def test_n_iter_no_change_counts_full_resource_evaluations(data):
+    X, y = data
+    search = BayesSearchCV(Staircase(), {"x": Real(0.0, 1.0)}, n_iter=60, cv=3,
+                           random_state=0, resource="n_estimators", refit=False,
+                           n_iter_no_change=3, tol=1.0).fit(X, y)  # no gain is ever > 1
+    assert search.stop_reason_ == "no_change"
+    assert (search.cv_results_["n_resources"] == 27).sum() == 4

@@ -43,23 +43,26 @@ SCRIPT = textwrap.dedent(
     X = X[:200] / X[:200].max(axis=0)
     y = y[:200]
     checkpoint = sys.argv[2] if sys.argv[2] != "-" else None
+    resource = os.environ.get("RESOURCE") or None  # multi-fidelity: brackets of rungs
     search = cls(LoggedClassifier(), {{"C": Real(1e-3, 1e3, log=True),
                                        "tol": Real(1e-5, 1e-2, log=True)}},
-                 n_iter=24, cv=3, random_state=11, refit=False, checkpoint=checkpoint, **extra)
+                 n_iter=24, cv=3, random_state=11, refit=False, checkpoint=checkpoint,
+                 resource=resource, **extra)
     search.fit(X, y)
     json.dump({{"params": search.cv_results_["params"],
                "scores": search.cv_results_["mean_test_score"].tolist(),
-               "iteration": search.cv_results_["iteration"].tolist()}},
+               "iteration": search.cv_results_["iteration"].tolist(),
+               "n_resources": search.cv_results_.get("n_resources", [0]).tolist()}},
               open(sys.argv[3], "w"))
     """
 )
 
 
-def run(tmp_path, name, checkpoint, result, fit_log, delay, wait=True):
+def run(tmp_path, name, checkpoint, result, fit_log, delay, wait=True, resource=""):
     script = tmp_path / "search.py"
     script.write_text(SCRIPT.format(tests=str(Path(__file__).parent)))
     env = {**os.environ, "FIT_LOG": str(fit_log), "FIT_DELAY": str(delay),
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "RESOURCE": resource}
     proc = subprocess.Popen([sys.executable, str(script), name, str(checkpoint), str(result)],
                             env=env)
     if wait:
@@ -108,6 +111,37 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name):
                 fit_log.read_text().splitlines()[n_fits_before:]]
     assert not kept & set(refitted), "a journaled batch was fitted again"
     assert len(refitted) == 3 * (len(expected["params"]) - n_journaled)
+
+
+@pytest.mark.parametrize("name", ["bayes-gp", "pso"])
+def test_sigkill_mid_bracket_then_resume_equals_an_uninterrupted_run(tmp_path, name):
+    whole = tmp_path / "whole.json"
+    run(tmp_path, name, "-", whole, tmp_path / "whole.log", delay=0, resource="n_samples")
+    expected = json.loads(whole.read_text())
+    assert len(set(expected["n_resources"])) >= 3  # rungs of several resources
+
+    journal, fit_log, result = tmp_path / "journal.jsonl", tmp_path / "fits.log", tmp_path / "r.json"
+    proc = run(tmp_path, name, journal, result, fit_log, delay=0.05, wait=False,
+               resource="n_samples")
+    deadline = time.monotonic() + 240
+    while batches_in(journal) < 2:  # the first bracket has three rungs: this is within it
+        assert proc.poll() is None, "the search ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    n_journaled = 0
+    for line in journal.read_text().splitlines()[1:]:
+        try:
+            n_journaled += len(json.loads(line)["rows"])
+        except json.JSONDecodeError:
+            pass
+    n_fits_before = len(fit_log.read_text().splitlines())
+
+    run(tmp_path, name, journal, result, fit_log, delay=0, resource="n_samples")
+    assert json.loads(result.read_text()) == expected
+    refitted = len(fit_log.read_text().splitlines()) - n_fits_before
+    assert refitted == 3 * (len(expected["params"]) - n_journaled)  # journaled rungs are not
 
 
 def test_sigkill_at_any_moment_of_a_resume_leaves_a_journal_that_resumes(tmp_path):

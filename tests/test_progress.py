@@ -74,3 +74,17 @@ def test_a_scikit_learn_callback_in_batch_callbacks_points_to_set_callbacks(make
 def test_callbacks_keyword_points_to_both_kinds(make_search):
     with pytest.raises(TypeError, match=r"batch_callbacks .*set_callbacks"):
         make_search(SVC(), {"C": Real(0.01, 10.0)}, callbacks=[TaskRecorder()])
+
+
+def test_callbacks_see_every_rung_of_a_multi_fidelity_search(make_search, capsys):
+    recorder = TaskRecorder()
+    search = make_search(SVC(), {"C": Real(0.01, 10.0)}, n_iter=4, cv=3, random_state=0,
+                         resource="n_samples")
+    search.set_callbacks(recorder, callback.ProgressBar())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The estimator SVC does not support callbacks")
+        search.fit(X, Y)
+    n_rows = len(search.cv_results_["params"])
+    assert n_rows > 4  # candidates at several rungs
+    assert recorder.ended.count("candidate-split-evaluation") == n_rows * 3
+    assert ("search", "fit", None) in recorder.tree  # how many rungs: not known ahead
