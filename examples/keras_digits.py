@@ -4,7 +4,10 @@ The 8x8 digit images bundled with scikit-learn go through a one-layer
 convolutional net whose number of filters, kernel size, dropout, learning
 rate and dense units are tuned by PSOSearchCV, GeneticSearchCV and
 BayesSearchCV with the same parameter dict and budget. Each search prints
-its best settings and the held-out accuracy of its refit network.
+its best settings and the held-out accuracy of its refit network. A last
+BayesSearchCV with ``resource="epochs"`` trains every candidate for a few
+epochs first and only the promising ones for all of them (brackets of
+successive halving), at the same budget counted in fully trained networks.
 
 Run::
 
@@ -61,9 +64,14 @@ def main(fast=False):
           f"{n_iter} candidates of {epochs} epochs, {cv}-fold, per search\n")
 
     net = KerasClassifier(cnn, epochs=epochs, batch_size=32, random_state=0)
-    for Search in (PSOSearchCV, GeneticSearchCV, BayesSearchCV):
+    searches = [(Search.__name__, Search, {})
+                for Search in (PSOSearchCV, GeneticSearchCV, BayesSearchCV)]
+    searches.append(("BayesSearchCV, resource='epochs'", BayesSearchCV,
+                     {"resource": "epochs", "min_resources": 1}))
+    for label, Search, fidelity in searches:
         search = Search(
-            net, PARAM_DISTRIBUTIONS, n_iter=n_iter, cv=cv, n_jobs=2, random_state=0
+            net, PARAM_DISTRIBUTIONS, n_iter=n_iter, cv=cv, n_jobs=2, random_state=0,
+            **fidelity
         )
         start = time.perf_counter()
         search.fit(X_train, y_train)
@@ -72,7 +80,10 @@ def main(fast=False):
             name: round(value, 4) if isinstance(value, float) else value
             for name, value in sorted(search.best_params_.items())
         }
-        print(f"{Search.__name__} ({seconds:.0f} s)")
+        print(f"{label} ({seconds:.0f} s)")
+        if fidelity:
+            print(f"  epochs per rung:      {search.n_resources_}, candidates per rung "
+                  f"{search.n_candidates_}")
         print(f"  best settings:        {best}")
         print(f"  cross-validated:      {search.best_score_:.3f}")
         print(f"  held-out accuracy:    {search.score(X_test, y_test):.3f}\n")

@@ -552,6 +552,24 @@ def test_searches_tune_networks(search, net, digits):
     assert tuned.score(shape(X_test), NAMES[y_test]) > 0.5
 
 
+@pytest.mark.parametrize("search", ["bayes", "pso"])
+def test_epochs_as_the_resource_of_a_multi_fidelity_search(search, digits):
+    X, y, X_test, y_test = digits
+    clf = KerasClassifier(dense_net, epochs=9, batch_size=32, random_state=0)
+    space = {"units": [8, 16, 32], "learning_rate": loguniform(3e-3, 3e-2)}
+    tuned = SEARCHES[search](clf, space, n_iter=3, cv=2, random_state=0, resource="epochs",
+                             min_resources=1)
+    tuned.fit(X, NAMES[y])
+    results = tuned.cv_results_
+    assert tuned.n_resources_ == [1, 3, 9]
+    assert [p["epochs"] for p in results["params"]] == list(results["n_resources"])
+    assert len(set(results["n_resources"])) >= 2  # cheap rungs, then the full one
+    assert np.sum(results["n_resources"]) <= 3 * 9
+    assert tuned.best_params_["epochs"] == 9
+    assert tuned.best_estimator_.get_params()["epochs"] == 9
+    assert tuned.score(X_test, NAMES[y_test]) > 0.5
+
+
 # ------------------------------------------------ scikit-learn's own checks
 
 # Checks that cannot apply to these wrappers, and why.
