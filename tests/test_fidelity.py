@@ -353,3 +353,41 @@ def test_n_iter_no_change_counts_full_resource_evaluations(data):
                            n_iter_no_change=3, tol=1.0).fit(X, y)  # no gain is ever > 1
     assert search.stop_reason_ == "no_change"
     assert (search.cv_results_["n_resources"] == 27).sum() == 4
+
+
+# ---------------------------------------------------------------- on numpy functions
+def _minimize_with_rungs(optimizer, f, budget, seed):
+    """Brackets on a shifted function whose cheap evaluations carry an error that
+    shrinks with the resource (a smooth bias of its own, drawn per seed)."""
+    from sksearch._loop import Loop
+
+    resources = [1, 3, 9, 27]
+    bias = np.random.default_rng(seed).normal(size=f.layout.n_dims)
+
+    def evaluate(iteration, X, rows, level):
+        values = f.on_cube(X[rows])
+        error = (1 - resources[level] / 27) * np.abs(values).mean() * np.sin(X[rows] @ bias)
+        return -(values + 0.3 * error)
+
+    loop = Loop(optimizer, f.layout, evaluate, n_iter=budget,
+                brackets=Brackets(resources, factor=3))
+    loop.run()
+    return -max(loop.best_history) - f.f_min
+
+
+@pytest.mark.parametrize("name", ["sphere", "branin"])
+def test_brackets_beat_full_fidelity_at_the_same_budget(name):
+    from sksearch._testing import make_function, minimize
+    from sksearch.optimizers import RandomSampler
+    from sksearch.optimizers._bayes import BayesianOptimizer
+
+    rungs, full, random_rungs = [], [], []
+    for seed in range(5):
+        f = make_function(name, seed=seed)
+        full.append(minimize(BayesianOptimizer(f.layout, random_state=seed), f, budget=12)[-1])
+        rungs.append(_minimize_with_rungs(BayesianOptimizer(f.layout, random_state=seed), f,
+                                          12, seed))
+        random_rungs.append(_minimize_with_rungs(RandomSampler(f.layout, random_state=seed),
+                                                 f, 12, seed))
+    assert np.median(rungs) < np.median(full)
+    assert np.median(rungs) < np.median(random_rungs)
