@@ -222,7 +222,11 @@ class MLflowLogger:
             tags = {PARENT_TAG: self.run_id_, CANDIDATE_TAG: str(i)}
             if "iteration" in results:
                 tags["sksearch.iteration"] = str(int(results["iteration"][i]))
-            run = client.create_run(self._experiment, run_name=f"candidate {i}", tags=tags)
+            name = f"candidate {i}"
+            if "n_resources" in results:  # a multi-fidelity rung
+                tags["sksearch.n_resources"] = str(int(results["n_resources"][i]))
+                name += f" at {int(results['n_resources'][i])}"
+            run = client.create_run(self._experiment, run_name=name, tags=tags)
             metrics = {key: float(results[key][i]) for key in columns}
             _log(client, run.info.run_id, params=params, metrics=metrics)
             failed = objective is not None and math.isnan(metrics[objective])

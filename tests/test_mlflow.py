@@ -123,3 +123,15 @@ def test_each_fit_without_checkpoint_is_a_new_run_nested_in_the_active_one(clien
     assert PARENT not in searches[first_run].data.tags
     nested = client.search_runs([experiment_id], f"tags.{PARENT} = '{first_run}'")
     assert len(nested) == len(first.cv_results_["params"]) == 4
+
+
+def test_a_multi_fidelity_search_logs_each_rung_with_its_resource(client):
+    logger = MLflowLogger(experiment_name="sksearch")
+    fitted = search([logger], n_iter=4, resource="n_samples").fit(X, Y)
+    (parent,), candidates = runs_of(client)
+    results = fitted.cv_results_
+    assert len(set(results["n_resources"])) >= 2
+    check_candidates(candidates, parent, results)
+    for i, run in candidates.items():
+        assert run.data.tags["sksearch.n_resources"] == str(results["n_resources"][i])
+        assert run.info.run_name == f"candidate {i} at {results['n_resources'][i]}"
