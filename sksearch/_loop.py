@@ -230,15 +230,18 @@ class Loop:
                 self.on_batch(self)
             stop = self._stop_reason(0, True, optimizer_asked=False)
             self.iteration += 1
+            if j + 1 == len(plan.levels):
+                break
             if stop is not None:
                 return stop, True
-            if j + 1 < len(plan.levels):
-                alive = alive[brackets.promote(scores[alive], plan.n[j + 1])]
+            alive = alive[brackets.promote(scores[alive], plan.n[j + 1])]
         brackets.learn(plan, level_scores)
         for decision in brackets.dropped:  # when it was taken, in cv_results_' terms
             decision.setdefault("after_iteration", self.iteration - 1)
         for row, worth in zip(members, brackets.worth(level_scores)):
             self._worth[keys[row]] = worth
+        if stop is not None:
+            return stop, True
         if cut:
             return "n_iter", True
         if self.exhaustive:  # the whole space was the bracket
