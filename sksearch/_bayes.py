@@ -46,6 +46,14 @@ class BayesSearchCV(BaseOptimizerSearch):
     ``n_iter`` counts distinct candidates, as in ``RandomizedSearchCV``: a
     candidate already evaluated is never proposed again.
 
+    With ``resource`` (multi-fidelity), each batch of proposals enters a
+    bracket of successive halving (as many proposals as the bracket takes,
+    not ``batch_size``) and the surrogate learns every rung's scores: it
+    models the scores of the highest resource that has at least ``d + 2``
+    of them (BOHB's rule, Falkner et al., 2018), so cheap rungs guide the
+    proposals until enough full-resource scores exist; until any resource
+    has that many, the brackets start from Latin hypercubes.
+
     Parameters
     ----------
     {search_parameters}

@@ -36,6 +36,15 @@ class GeneticSearchCV(BaseOptimizerSearch):
     already evaluated is mutated again, and the elites, whose scores are
     known, are not refitted.
 
+    With ``resource`` (multi-fidelity), each generation enters a bracket of
+    successive halving: all its children are evaluated at a small resource
+    and the best are promoted up to the full one. Once the bracket is over
+    the population is told, for each child, its full-resource score if it
+    got there, else a value below every child that went further (ordered as
+    their scores where they stopped): selection and elitism never compare a
+    cheap score with a full one. A bracket starts at most
+    ``ceil(log_factor(population_size))`` rungs below the full resource.
+
     Parameters
     ----------
     {search_parameters}

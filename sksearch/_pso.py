@@ -28,6 +28,15 @@ class PSOSearchCV(BaseOptimizerSearch):
     the index of the particle that proposed each candidate (-1 for
     ``initial_candidates``).
 
+    With ``resource`` (multi-fidelity), each swarm step enters a bracket of
+    successive halving: all its particles are evaluated at a small
+    resource and the best are promoted up to the full one. Once the bracket
+    is over the swarm is told, for each particle, its full-resource score if
+    it got there, else a value below every particle that went further
+    (ordered as their scores where they stopped): personal and swarm bests
+    never compare a cheap score with a full one. A bracket starts at most
+    ``ceil(log_factor(n_particles))`` rungs below the full resource.
+
     Parameters
     ----------
     {search_parameters}
