@@ -52,7 +52,7 @@ SCRIPT = textwrap.dedent(
     json.dump({{"params": search.cv_results_["params"],
                "scores": search.cv_results_["mean_test_score"].tolist(),
                "iteration": search.cv_results_["iteration"].tolist(),
-               "n_resources": search.cv_results_.get("n_resources", [0]).tolist()}},
+               "n_resources": [int(n) for n in search.cv_results_.get("n_resources", [])]}},
               open(sys.argv[3], "w"))
     """
 )
