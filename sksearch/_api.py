@@ -34,7 +34,8 @@ COMMON_PARAMETERS_DOC = """\
         Number of distinct candidates evaluated, as in ``RandomizedSearchCV``:
         a candidate proposed again is answered with its known score and not
         fitted twice. A finite space with at most ``n_iter`` candidates is
-        evaluated completely (with a warning).
+        evaluated completely (with a warning). With ``resource``, the budget
+        counts full-resource fits instead (see ``resource``).
 
     scoring : str, callable, list, tuple or dict, default=None
         Metric(s) evaluated on the test folds, as in ``RandomizedSearchCV``;
