@@ -226,14 +226,21 @@ def _read_cache(path):
     return {tuple(r["task"]): r["regret"] for r in records}
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def argument_parser(description, budget, methods):
+    """The options of a run over seeds, functions and methods: ``--seeds``,
+    ``--budget``, ``--functions``, ``--methods`` (``methods``, all by default), ``--jobs``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--budget", type=int, default=50)
+    parser.add_argument("--budget", type=int, default=budget)
     parser.add_argument("--functions", nargs="+", default=list(FUNCTIONS), type=function_spec,
                         help="names, each with an optional ':dimension' (e.g. rosenbrock:10)")
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--methods", nargs="+", default=list(methods), choices=list(methods))
     parser.add_argument("--jobs", type=int, default=1, help="processes running the runs")
+    return parser
+
+
+def main(argv=None):
+    parser = argument_parser(__doc__.splitlines()[0], 50, METHODS)
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--cache", type=Path, default=None,
                         help="JSON-lines file of finished runs, reused as they are and "

@@ -226,3 +226,28 @@ def test_versus_table_counts_wins_ties_and_losses():
             run("sksearch-x", 2, 0.0, "error"), run("other", 2, -5.0)]
     rows = versus_table(runs, ["sksearch-x", "other"]).splitlines()
     assert rows[2] == "| sksearch-x | 1/1/1 |"
+
+
+def test_batch_scaling_run_times_each_proposal_round():
+    from benchmarks.batch_scaling import run
+
+    task, regret, told, seconds = run(("gp", "branin", 0, 16, 30))
+    assert task == ("gp", "branin", 0, 16, 30)
+    # the initial design of 10 is left out; batches of 16 start at 10 and 26 told
+    assert told == [10, 26]
+    assert len(seconds) == 2 and all(s > 0 for s in seconds)
+    assert 0 <= regret < 1.0  # the final regret of the run, branin's basin found
+
+
+def test_batch_time_ratio_compares_a_batch_with_as_many_single_proposals():
+    from benchmarks.batch_scaling import BATCH, batch_time_ratio
+
+    # one-point proposals from 10 to 40 told take 1 s each (2 s from 26 on);
+    # a batch at 10 takes 8 s, a batch at 26 takes 16 s, the last one at 42
+    # has no sequential proposals to compare with and is left out
+    sequential = (list(range(10, 42)), [1.0] * 16 + [2.0] * 16)
+    batch = ([10, 26, 42], [8.0, 16.0, 100.0])
+    assert batch_time_ratio(sequential, batch) == pytest.approx(24.0 / (BATCH + 2 * BATCH))
+    # a window cut short by the end of the sequential run is scaled to a whole batch
+    assert batch_time_ratio((list(range(10, 14)), [1.0] * 4), ([10], [4.0])) == pytest.approx(
+        4.0 / BATCH)
