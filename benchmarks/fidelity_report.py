@@ -17,8 +17,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import spearmanr
 
-from .fidelity_methods import COMPETITORS, METHODS, REFERENCE, SKSEARCH_MF
+from sksearch._brackets import MIN_AGREEMENT, MIN_PAIRS, Bracket, Brackets
+
+from .fidelity_methods import COMPETITORS, FACTOR, METHODS, REFERENCE, SKSEARCH_MF
 from .report import machine_markdown
 
 BY = ("units", "seconds")
@@ -279,20 +282,47 @@ def rung_table(records):
     rungs = [r for r in records if r["method"] == "rung-correlation" and r["status"] == "ok"]
     if not rungs:
         return ""
-    lines = ["Rank agreement of each rung with the full resource: Spearman correlation of the "
-             f"mean CV scores of {rungs[0]['n_iter']} random candidates (seed 0), and the "
-             "fit seconds of a rung relative to the full resource (resource share in "
-             "brackets).", "",
-             "| task | ladder | Spearman with full, per rung | fit seconds per rung / full |",
-             "|---|---|---|---|"]
+    lines = ["Rank agreement of the rungs, measured on the mean CV scores of "
+             f"{rungs[0]['n_iter']} random candidates cross-validated at every rung (seed 0): "
+             "Spearman correlation of each rung with the full resource and with the next rung; "
+             "*P(drop)*: how often sksearch's rule (corrected agreement below "
+             f"{MIN_AGREEMENT} on {MIN_PAIRS} promoted pairs) drops the rung when "
+             f"{FACTOR * MIN_PAIRS} of these candidates, drawn at random, enter it and the best "
+             f"{MIN_PAIRS} go on to the next (1000 draws); and the fit seconds of each rung "
+             "relative to the full resource (its resource share in brackets).", "",
+             "| task | rung | Spearman with full | with next rung | P(drop) | "
+             "fit seconds / full |", "|---|---|---|---|---|---|"]
     for r in rungs:
-        levels = r["levels"]
-        rho = ", ".join(f"{k}: {v:.2f}" for k, v in r["spearman_with_full"].items())
+        levels, scores = r["levels"], np.array(r["scores"], dtype=float)
+        scores = scores[np.all(np.isfinite(scores), axis=1)]
         seconds = r["fit_seconds_per_rung"]
-        share = ", ".join(f"{s / seconds[-1]:.2f} ({level / levels[-1]:.2f})"
-                          for s, level in zip(seconds, levels))
-        lines.append(f"| {r['task']} | {levels} | {rho} | {share} |")
+        for k, level in enumerate(levels[:-1]):
+            rho_next = spearmanr(scores[:, k], scores[:, k + 1])[0]
+            lines.append(f"| {r['task']} | {level} of {levels[-1]} | "
+                         f"{r['spearman_with_full'][str(level)]:.2f} | {rho_next:.2f} | "
+                         f"{drop_probability(scores, k, levels):.2f} | "
+                         f"{seconds[k] / seconds[-1]:.2f} ({level / levels[-1]:.2f}) |")
     return "\n".join(lines)
+
+
+def drop_probability(scores, k, levels, n_draws=1000, seed=0):
+    """How often sksearch's rule drops rung ``k`` on a bracket of ``FACTOR * MIN_PAIRS``
+    candidates drawn from the rows of ``scores`` (candidates x rungs), the best
+    ``MIN_PAIRS`` of them promoted to rung ``k + 1`` (0 when there are too few rows)."""
+    m = min(MIN_PAIRS, len(scores) // FACTOR)
+    if m < MIN_PAIRS:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    drops = 0
+    for _ in range(n_draws):
+        rows = rng.choice(len(scores), size=FACTOR * m, replace=False)
+        low, high = scores[rows, k], np.full(FACTOR * m, np.nan)
+        promoted = Brackets.promote(low, m)
+        high[promoted] = scores[rows[promoted], k + 1]
+        brackets = Brackets(levels, FACTOR)
+        brackets.learn(Bracket([k, k + 1], [FACTOR * m, m]), [low, high])
+        drops += bool(brackets.dropped)
+    return drops / n_draws
 
 
 # ---------------------------------------------------------------- plots
@@ -306,7 +336,8 @@ COLORS = {"sklearn-random": "dimgray", "sklearn-halving": "black",
 
 def anytime_plots(records, directory):
     """One PNG per task: median best full-resource CV score against resource units
-    (as full-resource fits per fold) and against fit seconds."""
+    (as full-resource fits per fold) and against fit seconds; dotted, random
+    search's median final best and a third of its median cost (target (a))."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -331,6 +362,13 @@ def anytime_plots(records, directory):
                 ax.plot(x[shown], median[shown], "-" if name.startswith("sksearch") else "--",
                         color=COLORS.get(name, "silver"), label=name,
                         lw=2 if name.startswith("sksearch") else 1.3)
+            reference = [r for r in mine if r["method"] == REFERENCE]
+            if reference:  # target (a): random search's median final best, at 1/3 of its cost
+                ax.axhline(_median([r["best_score"] for r in reference]), color="dimgray",
+                           ls=":", lw=1)
+                third = _median([total(r, by) for r in reference]) / 3
+                ax.axvline(third / per_fit if by == "units" else third, color="dimgray",
+                           ls=":", lw=1)
             ax.set_xlabel("resource spent, in full-resource fits" if by == "units"
                           else "cumulative fit seconds (all folds)")
             ax.grid(alpha=0.3)

@@ -363,3 +363,16 @@ def test_bohb_iterations_cover_the_budget_with_hyperbands_brackets():
     # full-resource fits
     levels = [1, 3, 9, 27]
     assert [bohb_iterations(levels, b) for b in (4, 7, 7.5, 11, 15, 15.5)] == [1, 2, 3, 3, 4, 5]
+
+
+def test_drop_probability_follows_how_well_a_rung_ranks():
+    from benchmarks.fidelity_report import drop_probability
+
+    rng = np.random.default_rng(0)
+    truth = rng.normal(size=400)
+    same = np.c_[truth, truth, truth]  # every rung ranks as the next: never dropped
+    assert drop_probability(same, 0, [1, 3, 9], n_draws=200) == 0.0
+    # a rung unrelated to the next: dropped unless chance makes its 8 pairs agree
+    unrelated = np.c_[truth, rng.normal(size=400), rng.normal(size=400)]
+    assert 0.6 < drop_probability(unrelated, 0, [1, 3, 9], n_draws=200) < 0.9
+    assert drop_probability(same[:12], 0, [1, 3, 9]) == 0.0  # too few to judge
