@@ -8,12 +8,14 @@ Usage (from the repository root, with ``pip install -e ".[bench]"``)::
     python -m benchmarks.multi_fidelity --out benchmarks/results/multi_fidelity
     python -m benchmarks.multi_fidelity --report-only --out benchmarks/results/multi_fidelity
 
-Four tasks (:data:`TASKS`), each tuned with 3-fold CV on 75% of the data,
+Four tasks (:data:`TASKS`), each tuned with 3-fold CV on part of the data,
 the rest held out: gradient boosting with ``max_iter`` as the resource, a
 random forest on imbalanced data with ``n_estimators``, an MLP on digits
-with ``max_iter`` (epochs) and an RBF SVC with ``n_samples``. Every method
-gets the same instance per seed (data, split, folds) and the same ladder of
-resources (sksearch's default ``min_resources="auto"`` with ``factor=3``);
+with ``max_iter`` (epochs) and an RBF SVC with ``n_samples``. The data, the
+held-out split, the folds and the estimators' own seeds are the same for
+every method and seed: seeds change only the search's ``random_state``, so
+that medians over seeds and the luckiest seed compare like with like. Every
+method gets the same ladder of resources (sksearch's default ``min_resources="auto"`` with ``factor=3``);
 the methods are described in :mod:`benchmarks.fidelity_methods`.
 
 Each finished run is one JSON line of ``results.jsonl`` in the output
@@ -66,11 +68,14 @@ N_ITER, N_SPLITS, SEEDS = 30, 3, 5
 SMOKE_N_ITER = 6
 #: Random candidates whose rung scores measure the rungs' rank agreement.
 RUNG_CANDIDATES = 40
+#: Draws the data, the held-out split, the folds and the estimators' own seeds:
+#: every seed of a method tunes the same problem, only the search's seed changes.
+DATA_SEED = 0
 
 
 @dataclass(frozen=True)
 class FidelityTask:
-    """A tuning problem with a resource; ``build(seed, smoke)`` returns its
+    """A tuning problem with a resource; ``build(smoke)`` returns its
     :class:`~benchmarks.tasks.Instance`, whose estimator holds the full resource."""
 
     name: str
@@ -79,45 +84,45 @@ class FidelityTask:
     description: str
 
 
-def _split(X, y, train_size, seed):
+def _split(X, y, train_size):
     X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=train_size,
-                                                        stratify=y, random_state=seed)
+                                                        stratify=y, random_state=DATA_SEED)
     return X_train, y_train, X_test, y_test
 
 
-def _instance(estimator, space, data, scoring, seed):
+def _instance(estimator, space, data, scoring):
     X_train, y_train, X_test, y_test = data
-    cv = StratifiedKFold(N_SPLITS, shuffle=True, random_state=seed)
+    cv = StratifiedKFold(N_SPLITS, shuffle=True, random_state=DATA_SEED)
     return Instance(estimator, space, X_train, y_train, cv, scoring, X_test, y_test)
 
 
-def _boosting(seed, smoke):
+def _boosting(smoke):
     X, y = make_classification(n_samples=400 if smoke else 1600, n_features=20, n_informative=8,
-                               n_redundant=4, flip_y=0.05, random_state=seed)
+                               n_redundant=4, flip_y=0.05, random_state=DATA_SEED)
     space = {"learning_rate": Real(1e-3, 1.0, log=True),
              "max_leaf_nodes": Integer(4, 32, log=True),
              "min_samples_leaf": Integer(2, 100, log=True),
              "l2_regularization": Real(1e-4, 10.0, log=True)}
     estimator = HistGradientBoostingClassifier(max_iter=27 if smoke else 243,
-                                               early_stopping=False, random_state=seed)
-    return _instance(estimator, space, _split(X, y, 0.75, seed), "roc_auc", seed)
+                                               early_stopping=False, random_state=DATA_SEED)
+    return _instance(estimator, space, _split(X, y, 0.75), "roc_auc")
 
 
-def _forest(seed, smoke):
+def _forest(smoke):
     X, y = make_classification(n_samples=600 if smoke else 2400, n_features=10, n_informative=6,
                                n_redundant=2, weights=[0.95], flip_y=0.01, class_sep=0.8,
-                               random_state=seed)
+                               random_state=DATA_SEED)
     space = {"max_depth": Integer(2, 24),
              "min_samples_leaf": Integer(1, 50, log=True),
              "max_features": Real(0.1, 0.9),
              "class_weight": Categorical([None, "balanced", "balanced_subsample"])}
     estimator = RandomForestClassifier(n_estimators=27 if smoke else 54, n_jobs=1,
-                                       random_state=seed)
-    data = _split(X, y, 300 if smoke else 1200, seed)
-    return _instance(estimator, space, data, "average_precision", seed)
+                                       random_state=DATA_SEED)
+    data = _split(X, y, 300 if smoke else 1200)
+    return _instance(estimator, space, data, "average_precision")
 
 
-def _mlp(seed, smoke):
+def _mlp(smoke):
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     if smoke:
@@ -126,17 +131,17 @@ def _mlp(seed, smoke):
              "alpha": Real(1e-6, 1.0, log=True),
              "learning_rate_init": Real(1e-4, 0.3, log=True),
              "batch_size": Integer(32, 256, log=True)}
-    estimator = MLPClassifier(max_iter=27 if smoke else 54, random_state=seed)
-    return _instance(estimator, space, _split(X, y, 0.75, seed), "accuracy", seed)
+    estimator = MLPClassifier(max_iter=27 if smoke else 54, random_state=DATA_SEED)
+    return _instance(estimator, space, _split(X, y, 0.75), "accuracy")
 
 
-def _svc(seed, smoke):
+def _svc(smoke):
     X, y = make_classification(n_samples=720 if smoke else 3600, n_features=20, n_informative=8,
-                               n_redundant=4, flip_y=0.05, random_state=seed)
+                               n_redundant=4, flip_y=0.05, random_state=DATA_SEED)
     space = {"C": Real(1e-2, 1e3, log=True), "gamma": Real(1e-4, 1.0, log=True)}
     # 2700 = 100 * 27 training samples: every method's rungs land on the same sizes
-    data = _split(X, y, 540 if smoke else 2700, seed)
-    return _instance(SVC(), space, data, "accuracy", seed)
+    data = _split(X, y, 540 if smoke else 2700)
+    return _instance(SVC(), space, data, "accuracy")
 
 
 TASKS = {
@@ -175,7 +180,7 @@ def run_one(task_name, method_name, seed, n_iter, smoke=False):
     from threadpoolctl import threadpool_limits
 
     task, method = TASKS[task_name], METHODS[method_name]
-    instance = task.build(seed, smoke)
+    instance = task.build(smoke)
     fidelity = fidelity_of(task, instance)
     record = {"task": task_name, "method": method_name, "library": method.library,
               "seed": seed, "n_iter": n_iter, "smoke": smoke, "resource": task.resource,
@@ -217,7 +222,7 @@ def rung_correlation(task_name, seed, n_candidates=RUNG_CANDIDATES, smoke=False)
     from threadpoolctl import threadpool_limits
 
     task = TASKS[task_name]
-    instance = task.build(seed, smoke)
+    instance = task.build(smoke)
     fidelity = fidelity_of(task, instance)
     record = {"task": task_name, "method": "rung-correlation", "library": "scikit-learn",
               "seed": seed, "n_iter": n_candidates, "smoke": smoke, "levels": fidelity.levels}
@@ -254,6 +259,13 @@ def run_benchmark(out, *, tasks=None, methods=None, seeds=SEEDS, n_iter=N_ITER, 
             if (t, m, s) not in done]
     log(f"{len(todo)} runs to do, {len(done)} already in {path}")
     started = time.time()
+    if rungs:
+        for task in tasks:
+            if (task, "rung-correlation", 0) not in done:
+                record = rung_correlation(task, 0, 6 if smoke else RUNG_CANDIDATES, smoke)
+                kept.append(_append(path, record))
+                log(f"{task} rung correlation with the full resource: "
+                    f"{record['spearman_with_full']}")
     for i, (task, method, seed) in enumerate(todo, 1):
         reason = METHODS[method].unavailable()
         if reason is not None:
@@ -264,13 +276,6 @@ def run_benchmark(out, *, tasks=None, methods=None, seeds=SEEDS, n_iter=N_ITER, 
             record = run_one(task, method, seed, n_iter, smoke)
         kept.append(_append(path, record))
         log(_describe(record, i, len(todo), time.time() - started))
-    if rungs:
-        for task in tasks:
-            if (task, "rung-correlation", 0) not in done:
-                record = rung_correlation(task, 0, 6 if smoke else RUNG_CANDIDATES, smoke)
-                kept.append(_append(path, record))
-                log(f"{task} rung correlation with the full resource: "
-                    f"{record['spearman_with_full']}")
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"seconds": 0.0}
     meta.update(seconds=meta["seconds"] + time.time() - started, environment=environment(),
