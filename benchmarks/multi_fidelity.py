@@ -279,7 +279,8 @@ def run_benchmark(out, *, tasks=None, methods=None, seeds=SEEDS, n_iter=N_ITER, 
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"seconds": 0.0}
     meta.update(seconds=meta["seconds"] + time.time() - started, environment=environment(),
-                n_iter=n_iter, seeds=seeds, smoke=smoke, command=" ".join(sys.argv))
+                n_iter=n_iter, seeds=seeds, smoke=smoke,
+                command=" ".join(["python -m benchmarks.multi_fidelity", *sys.argv[1:]]))
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     return kept
 
