@@ -122,6 +122,40 @@ def to_optuna(space):
     return out
 
 
+def to_configspace(space, seed):
+    """A ConfigSpace ``ConfigurationSpace`` for hpbandster's BOHB, and its decoder.
+
+    Categorical choices become the strings ``"0"``, ``"1"``, ... (BOHB's
+    workers receive configurations through Pyro, which carries only plain
+    values); ``decode(config)`` gives back the estimator's parameters.
+    """
+    import ConfigSpace as cs
+    from ConfigSpace import hyperparameters as hp
+
+    out = cs.ConfigurationSpace(seed=seed)
+    for name, dim in space.items():
+        if isinstance(dim, Real):
+            out.add(hp.UniformFloatHyperparameter(name, dim.low, dim.high, log=dim.log))
+        elif isinstance(dim, Integer):
+            out.add(hp.UniformIntegerHyperparameter(name, dim.low, dim.high, log=dim.log))
+        else:
+            out.add(hp.CategoricalHyperparameter(name, [str(i) for i in range(len(dim.choices))]))
+
+    def decode(config):
+        params = {}
+        for name, dim in space.items():
+            value = config[name]
+            if isinstance(dim, Categorical):
+                params[name] = dim.choices[int(value)]
+            elif isinstance(dim, Integer):
+                params[name] = int(value)
+            else:
+                params[name] = float(value)
+        return params
+
+    return out, decode
+
+
 def to_sklearn_genetic(space):
     """``param_grid`` for sklearn-genetic-opt's ``GASearchCV``.
 

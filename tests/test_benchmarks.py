@@ -251,3 +251,153 @@ def test_batch_time_ratio_compares_a_batch_with_as_many_single_proposals():
     # a window cut short by the end of the sequential run is scaled to a whole batch
     assert batch_time_ratio((list(range(10, 14)), [1.0] * 4), ([10], [4.0])) == pytest.approx(
         4.0 / BATCH)
+
+
+# ---------------------------------------------------------------- multi-fidelity benchmark
+MF_COMPETITORS = {"optuna-hyperband": "optuna", "hpbandster-bohb": "hpbandster"}
+
+
+@pytest.fixture(scope="module")
+def multi_fidelity(tmp_path_factory):
+    """The smoke run of the multi-fidelity benchmark on its SVC task (every
+    method, one seed) and its report: (output directory, records)."""
+    from benchmarks.fidelity_report import write_report
+    from benchmarks.multi_fidelity import SMOKE_N_ITER, run_benchmark
+
+    out = tmp_path_factory.mktemp("multi_fidelity")
+    records = run_benchmark(out, tasks=["svc"], seeds=1, n_iter=SMOKE_N_ITER, smoke=True,
+                            log=lambda line: None)
+    write_report(out)
+    return out, records
+
+
+def _mf_run(records, method):
+    found = [r for r in records if r["method"] == method]
+    assert len(found) == 1, method
+    return found[0]
+
+
+@pytest.mark.parametrize("method", ["sklearn-random", "sklearn-halving", "sksearch-bayes-gp",
+                                    "sksearch-bayes-tpe", "sksearch-pso", "sksearch-ga",
+                                    "sksearch-bayes-gp-full"])
+def test_multi_fidelity_smoke_runs_sklearn_and_sksearch_within_the_budget(multi_fidelity,
+                                                                          method):
+    _, records = multi_fidelity
+    r = _mf_run(records, method)
+    assert r["status"] == "ok", r.get("error")
+    rows = r["rows"]
+    levels = r["levels"]
+    assert levels == [20, 60, 180, 540]  # sksearch's own ladder (the run checks it too)
+    assert set(rows["n_resources"]) <= set(levels)
+    assert r["resource_units"] == sum(rows["n_resources"]) * r["n_splits"]
+    # n_iter full-resource fits: never more, and no more than a rung's worth less
+    assert 0.9 * r["budget_units"] <= r["resource_units"] <= r["budget_units"]
+    assert r["fit_seconds"] == pytest.approx(sum(rows["fit_time"]))
+    full = [s for n, s in zip(rows["n_resources"], rows["score"]) if n == levels[-1]]
+    assert r["n_full"] == len(full) >= 1
+    assert r["best_score"] == max(full)
+    assert 0.5 < r["test_score"] <= 1.0
+    if method in ("sklearn-random", "sksearch-bayes-gp-full"):
+        assert set(rows["n_resources"]) == {levels[-1]} and r["n_full"] == r["n_iter"]
+    else:  # multi-fidelity: more candidates than full-resource fits, most of them cheap
+        assert r["n_candidates"] > r["n_iter"]
+
+
+@pytest.mark.parametrize("method", sorted(MF_COMPETITORS))
+def test_multi_fidelity_smoke_runs_the_competitors_within_the_budget(multi_fidelity, method):
+    _, records = multi_fidelity
+    r = _mf_run(records, method)
+    if r["status"] == "unavailable":
+        pytest.importorskip(MF_COMPETITORS[method])  # skips: the library is missing
+        pytest.fail(f"{method} is importable but was reported unavailable: {r['reason']}")
+    assert r["status"] == "ok", r.get("error")
+    n = r["rows"]["n_resources"]
+    assert set(n) <= set(r["levels"]) and r["levels"][-1] in n
+    assert r["resource_units"] <= r["budget_units"]  # the study stops before overspending
+    assert r["resource_units"] >= r["budget_units"] - 2 * r["levels"][-1] * r["n_splits"]
+    assert r["n_candidates"] > r["n_full"]  # cheap rungs pruned some candidates
+
+
+def test_multi_fidelity_report_has_every_method_the_targets_and_plots(multi_fidelity):
+    out, records = multi_fidelity
+    report = (out / "report.md").read_text()
+    table = report.split("### svc")[1].split("###")[0]
+    rows = {line.split("|")[1].strip() for line in table.splitlines()
+            if line.startswith("| ") and "---" not in line}
+    assert {r["method"] for r in records if r["status"] == "ok"
+            and r["method"] != "rung-correlation"} <= rows
+    targets = report.split("### Targets")[1].split("###")[0]
+    assert "| **sksearch-bayes-gp** | svc |" in targets
+    assert "sklearn-halving" in targets and "Spearman" in report
+    png = out / "plots" / "multi_fidelity_svc.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rungs = _mf_run(records, "rung-correlation")
+    assert set(rungs["spearman_with_full"]) == {"20", "60", "180"}
+    assert all(-1 <= v <= 1 for v in rungs["spearman_with_full"].values())
+
+
+def test_multi_fidelity_benchmark_continues_from_its_cache(multi_fidelity):
+    from benchmarks.multi_fidelity import SMOKE_N_ITER, run_benchmark
+
+    out, records = multi_fidelity
+    lines = []
+    again = run_benchmark(out, tasks=["svc"], seeds=1, n_iter=SMOKE_N_ITER, smoke=True,
+                          log=lines.append)
+    assert lines[0].startswith("0 runs to do")
+    assert [r["method"] for r in again] == [r["method"] for r in records]
+
+
+def test_anytime_curve_reads_best_full_resource_score_against_cost():
+    from benchmarks.fidelity_report import best_at, cost_to_reach, curve
+
+    record = {"levels": [1, 3, 9], "n_splits": 2,
+              "rows": {"n_resources": [1, 1, 3, 9, 9, 3], "fit_time": [1, 1, 2, 5, 5, 2],
+                       "score": [0.99, 0.5, 0.7, 0.6, None, 0.95], "candidate": [0] * 6}}
+    units, best = curve(record, "units")
+    assert units.tolist() == [2, 4, 10, 28, 46, 52]
+    assert best.tolist() == [-np.inf, -np.inf, -np.inf, 0.6, 0.6, 0.6]  # full resource only
+    seconds, _ = curve(record, "seconds")
+    assert seconds.tolist() == [1, 2, 4, 9, 14, 16]
+    assert best_at(record, 27, "units") == -np.inf and best_at(record, 28, "units") == 0.6
+    assert cost_to_reach(record, 0.6, "seconds") == 9
+    assert cost_to_reach(record, 0.61, "units") == np.inf
+
+
+@pytest.mark.parametrize("levels", [[9, 27, 81, 243], [2, 6, 18, 54], [100, 300, 900, 2700]])
+def test_halving_candidates_spend_the_budget_and_reach_the_full_resource(levels):
+    import math
+
+    from benchmarks.fidelity_methods import halving_candidates
+
+    def cost(n):
+        total = 0
+        for resource in levels:
+            total, n = total + n * resource, math.ceil(n / 3)
+        return total
+
+    n = halving_candidates(levels, 30)
+    assert cost(n) <= 30 * levels[-1] < cost(n + 1)
+    assert 1 + math.floor(math.log(n, 3)) >= len(levels)  # scikit-learn climbs every rung
+
+
+def test_bohb_iterations_cover_the_budget_with_hyperbands_brackets():
+    from benchmarks.fidelity_methods import bohb_iterations
+
+    # hpbandster's brackets s = 3, 2, 1, 0 on 4 levels (eta 3) start 27, 9, 6 and 4
+    # configurations (n_0 = floor(4 / (s + 1)) * 3 ** s) and cost 4, 3, 4 and 4
+    # full-resource fits
+    levels = [1, 3, 9, 27]
+    assert [bohb_iterations(levels, b) for b in (4, 7, 7.5, 11, 15, 15.5)] == [1, 2, 3, 3, 4, 5]
+
+
+def test_drop_probability_follows_how_well_a_rung_ranks():
+    from benchmarks.fidelity_report import drop_probability
+
+    rng = np.random.default_rng(0)
+    truth = rng.normal(size=400)
+    same = np.c_[truth, truth, truth]  # every rung ranks as the next: never dropped
+    assert drop_probability(same, 0, [1, 3, 9], n_draws=200) == 0.0
+    # a rung unrelated to the next: dropped unless chance makes its 8 pairs agree
+    unrelated = np.c_[truth, rng.normal(size=400), rng.normal(size=400)]
+    assert 0.6 < drop_probability(unrelated, 0, [1, 3, 9], n_draws=200) < 0.9
+    assert drop_probability(same[:12], 0, [1, 3, 9]) == 0.0  # too few to judge
