@@ -119,7 +119,6 @@ class Brackets:
         self.min_level = 0
         self.agreement = {}
         self.dropped = []
-        self.n_brackets = 0
         self._pairs = {}  # level -> list of (score at level, score at level + 1)
         self._spread = {}  # level -> scores of every candidate evaluated there
         self._next_s = None
@@ -160,7 +159,6 @@ class Brackets:
             while n >= 1:
                 bracket = self._bracket(s, n)
                 if self.bracket_cost(bracket) <= remaining + 1e-9:
-                    self.n_brackets += 1
                     return bracket
                 n -= 1
             s -= 1
