@@ -236,8 +236,8 @@ class Brackets:
             self._pairs.setdefault(level, []).extend(zip(low[both], high[both]))
         for level in sorted(self._pairs):
             pairs = np.array(self._pairs[level])
-            if len(pairs) < 3:
-                continue
+            if len(pairs) < 3 or np.ptp(pairs[:, 0]) == 0 or np.ptp(pairs[:, 1]) == 0:
+                continue  # scores that all tie say nothing of the ranking
             self.agreement[level] = (self._corrected_agreement(level, pairs), len(pairs))
         for level in sorted(self.agreement, reverse=True):
             rho, n = self.agreement[level]
@@ -250,8 +250,6 @@ class Brackets:
 
     def _corrected_agreement(self, level, pairs):
         low, high = pairs[:, 0], pairs[:, 1]
-        if np.ptp(low) == 0 or np.ptp(high) == 0:
-            return 0.0
         rho = float(np.corrcoef(rankdata(low), rankdata(high))[0, 1])
         everyone = np.asarray(self._spread[level])
         u = (np.var(low) / np.var(everyone)) if np.var(everyone) > 0 else 1.0

@@ -97,6 +97,16 @@ def test_rungs_that_rank_backwards_are_dropped():
     assert b.plan(remaining=100.0).levels[0] == 1
 
 
+def test_promoted_candidates_that_all_tie_do_not_drop_a_rung():
+    b = Brackets([1, 3, 9, 27], factor=3)
+    plan = b.plan(remaining=100.0)
+    low = np.arange(27.0)
+    tied = np.full(27, np.nan)
+    tied[18:] = 0.5  # every promoted candidate scores the same at level 1
+    b.learn(plan, [low, tied, np.full(27, np.nan), np.full(27, np.nan)])
+    assert 0 not in b.agreement and b.min_level == 0
+
+
 # ---------------------------------------------------------------- searches
 @pytest.mark.parametrize("resource, estimator, space", [
     ("n_samples", LogisticRegression(max_iter=500), {"C": Real(1e-2, 1e2, log=True)}),
