@@ -207,7 +207,7 @@ class Loop:
                 seen.add(key)
                 rows.append(i)
         if not rows:
-            optimizer.tell(X, self._told_worth(keys))
+            optimizer.tell(X, self.told_scores(keys, self._worth))
             self.iteration += 1
             return None, False
         if flexible:  # the ask may hold fewer new candidates than planned
@@ -246,7 +246,7 @@ class Loop:
             return "n_iter", True
         if self.exhaustive:  # the whole space was the bracket
             return "space_exhausted", True
-        optimizer.tell(X, self._told_worth(keys))
+        optimizer.tell(X, self.told_scores(keys, self._worth))
         return None, True
 
     def _record_rung(self, X, keys, rows, scores, level):
@@ -262,12 +262,6 @@ class Loop:
         if seen:  # failures are told as the worst score seen at this level
             told = np.where(np.isfinite(scores), scores, min(seen))
             self.optimizer.observe(X[rows], told, self.brackets.cost(level))
-
-    def _told_worth(self, keys):
-        values = np.array([self._worth[k] for k in keys], dtype=float)
-        finite = np.array([v for v in self._worth.values() if np.isfinite(v)])
-        worst = finite.min() if len(finite) else 0.0
-        return np.where(np.isfinite(values), values, worst)
 
     def new_rows(self, keys):
         """Rows of a batch that are new candidates, within the remaining budget."""
@@ -286,10 +280,12 @@ class Loop:
             previous = self.best_history[-1] if self.best_history else -np.inf
             self.best_history.append(max(previous, score) if np.isfinite(score) else previous)
 
-    def told_scores(self, keys):
-        """Scores of ``keys`` with non-finite ones replaced by the worst finite one."""
-        values = np.array([self.scores[k] for k in keys], dtype=float)
-        finite = np.array([v for v in self.scores.values() if np.isfinite(v)])
+    def told_scores(self, keys, known=None):
+        """Values of ``keys`` in ``known`` (default: :attr:`scores`), the non-finite
+        ones replaced by the worst finite one."""
+        known = self.scores if known is None else known
+        values = np.array([known[k] for k in keys], dtype=float)
+        finite = np.array([v for v in known.values() if np.isfinite(v)])
         worst = finite.min() if len(finite) else 0.0
         return np.where(np.isfinite(values), values, worst)
 
