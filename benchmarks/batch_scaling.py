@@ -22,7 +22,6 @@ Run from the repository root::
         --methods gp                                     # a smoke test of seconds
 """
 
-import math
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,11 +31,11 @@ import numpy as np
 from benchmarks.bayes_functions import N_INITIAL_POINTS, argument_parser, function
 from benchmarks.competitors import _ClockedOptimizer
 from benchmarks.proposal_time import BATCH, OPTIMIZERS
-from sksearch._bayes import MIN_FITS_PER_BATCH
+from sksearch._bayes import default_batch_size
 from sksearch._testing import minimize
 
 # BayesSearchCV's batch when nothing is set: scikit-learn's default cv has 5 folds.
-DEFAULT_BATCH = math.ceil(MIN_FITS_PER_BATCH / 5)
+DEFAULT_BATCH = default_batch_size(5)
 
 
 def run(task):

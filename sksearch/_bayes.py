@@ -14,11 +14,16 @@ SURROGATES = ("gp", "tpe")
 # Initial design: ten points (scikit-optimize's and Optuna's default), and at
 # most a quarter of the budget so that a small budget is mostly guided.
 MAX_INITIAL_POINTS = 10
-# Default batches hold at least this many fits (candidates x folds): enough to
-# keep a workstation's workers busy (one candidate of 5 folds leaves one of two
-# workers idle a third of the time), and never a function of n_jobs, so that
-# results do not depend on it.
-MIN_FITS_PER_BATCH = 8
+# Two batches are in flight (the next is asked while the last is evaluated);
+# by default they hold at least this many fits (candidates x folds) together:
+# enough to keep a workstation's workers busy, and never a function of n_jobs,
+# so that results do not depend on it.
+MIN_FITS_IN_FLIGHT = 8
+
+
+def default_batch_size(n_splits):
+    """Candidates per batch when ``batch_size`` is None, for ``n_splits`` folds."""
+    return math.ceil(MIN_FITS_IN_FLIGHT / (2 * n_splits))
 
 
 class BayesSearchCV(BaseOptimizerSearch):
@@ -31,7 +36,11 @@ class BayesSearchCV(BaseOptimizerSearch):
     than random search to find a good one, which pays when each fit is
     expensive. The first batch is a maximin Latin hypercube of
     ``n_initial_points`` candidates; every later batch holds ``batch_size``
-    candidates, cross-validated together, in parallel.
+    candidates, cross-validated together, in parallel. Once the design is
+    scored, each batch is asked while the one before is still evaluated
+    (the model treats its candidates as pending), so the workers never wait
+    for a proposal or for the slowest fit of a batch; the order of asks and
+    tells never depends on ``n_jobs`` or on how fast fits run.
 
     Two surrogates: a Gaussian process (``"gp"``, the default: Matérn 5/2
     kernel with one length scale per parameter, fitted by maximum
@@ -84,15 +93,15 @@ class BayesSearchCV(BaseOptimizerSearch):
     batch_size : int, default=None
         Candidates per batch after the initial design. Batches are built
         with a kriging believer (GP) or a constant liar (TPE) so that their
-        candidates differ. None: ``ceil(8 / n_splits)``, so that a batch holds
-        at least eight cross-validation fits (2 candidates with 5 folds, 3
-        with 3 folds, 4 with 2 folds), which keeps a workstation's workers
-        busy. The default never
-        depends on ``n_jobs``, so neither do the results; with many more
-        workers (a cluster), set about ``n_workers / n_splits``: larger
-        batches fill the workers at a small cost in candidates per
-        improvement. At most the budget left after the initial design
-        (``n_iter - n_initial_points``).
+        candidates differ. None: ``ceil(8 / (2 * n_splits))``, so that the
+        two batches in flight hold at least eight cross-validation fits (1
+        candidate with 5 folds, 2 with 3 or 2 folds), which keeps a
+        workstation's workers busy. The default never depends on
+        ``n_jobs``, so neither do the results; with many more workers (a
+        cluster), set about ``n_workers / (2 * n_splits)``: larger batches
+        fill the workers at a small cost in candidates per improvement. At
+        most the budget left after the initial design (``n_iter -
+        n_initial_points``).
 
     {common_parameters}
 
@@ -130,8 +139,8 @@ class BayesSearchCV(BaseOptimizerSearch):
     ...                        n_iter=15, cv=3, random_state=0)
     >>> bool(search.fit(X, y).best_score_ > 0.95)
     True
-    >>> search.cv_results_["iteration"][:9].tolist()  # initial design, then batches of 3
-    [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    >>> search.cv_results_["iteration"][:9].tolist()  # initial design, then batches of 2
+    [0, 0, 0, 1, 1, 2, 2, 3, 3]
     """
 
     _parameter_constraints = no_bools({
@@ -161,7 +170,7 @@ class BayesSearchCV(BaseOptimizerSearch):
             n_initial = max(2, min(MAX_INITIAL_POINTS, budget // 4))
         batch_size = self.batch_size
         if batch_size is None:
-            batch_size = math.ceil(MIN_FITS_PER_BATCH / self.n_splits_)
+            batch_size = default_batch_size(self.n_splits_)
         # no work on candidates the budget cannot evaluate
         n_initial = min(n_initial, budget)
         batch_size = min(batch_size, max(1, budget - n_initial))

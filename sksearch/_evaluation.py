@@ -43,15 +43,28 @@ class Evaluation:
         self.search, self.X, self.y, self.splits = search, X, y, splits
         self.scorers, self.routed, self.callback_ctx = scorers, routed, callback_ctx
         self.base_estimator = clone(search.estimator)
-        self.parallel = Parallel(n_jobs=search.n_jobs, pre_dispatch=search.pre_dispatch)
+        # two pools on the same workers, taking turns: a batch starts on one
+        # while the last batch finishes on the other
+        self.pools = [Parallel(n_jobs=search.n_jobs, pre_dispatch=search.pre_dispatch,
+                               return_as="generator") for _ in range(2)]
+        self.n_started = 0  # batches started so far
+        self.outputs = [None, None]  # each pool's last output (a generator of records)
         self.n_evaluations = 0  # candidate x split tasks started so far
 
     def __enter__(self):
-        self.parallel.__enter__()
+        for pool in self.pools:
+            pool.__enter__()
         return self
 
     def __exit__(self, *exc):
-        return self.parallel.__exit__(*exc)
+        with warnings.catch_warnings():
+            # a batch dropped by a stopping rule: its fits are cancelled on purpose
+            warnings.simplefilter("ignore")
+            for output in self.outputs:
+                if output is not None:
+                    output.close()
+        for pool in self.pools:
+            pool.__exit__(*exc)
 
     def run(self, candidates, splits=None):
         """Per-split records of ``candidates`` (candidate-major), as scikit-learn makes them.
@@ -59,12 +72,22 @@ class Evaluation:
         ``splits`` replaces the folds for this batch (a multi-fidelity rung
         training on part of each training set); the test sets are the same.
         """
+        return self.start(candidates, splits)()
+
+    def start(self, candidates, splits=None):
+        """Start :meth:`run`'s fits; return the call that waits for their records.
+
+        At most two batches are in flight: each call must come after the
+        records of the batch started two calls before were taken.
+        """
         search, n_splits = self.search, len(self.splits)
         tasks = [(c, params, s, split) for c, params in enumerate(candidates)
                  for s, split in enumerate(self.splits if splits is None else splits)]
         contexts = evaluation_contexts(self.callback_ctx, self.n_evaluations, len(tasks))
         self.n_evaluations += len(tasks)
-        return self.parallel(
+        turn = self.n_started % 2
+        self.n_started += 1
+        records = self.outputs[turn] = self.pools[turn](
             delayed(fit_and_score)(
                 clone(self.base_estimator), self.X, self.y, train=train, test=test,
                 parameters=params, split_progress=(s, n_splits),
@@ -76,6 +99,7 @@ class Evaluation:
             )
             for (c, params, s, (train, test)), ctx in zip(tasks, contexts)
         )
+        return lambda: list(records)
 
 
 class Results:

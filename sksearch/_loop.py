@@ -22,6 +22,16 @@ The rules:
   every rung's raw scores first. ``n_iter`` then counts full-resource
   evaluations: a candidate evaluated at a tenth of the resource costs a
   tenth. Only full-resource scores are best scores.
+* An optimizer that ``asks_ahead`` (the model-based ones) is asked its
+  next batch once its first batch is told and from then on while the
+  last batch is evaluated: batch ``k + 1`` is asked knowing the scores of
+  batches up to ``k - 1``, with batch ``k`` pending. Evaluations started
+  with ``start`` run side by side, so workers never wait for a proposal or
+  for the slowest fit of a batch. The order of asks and tells is the same
+  whatever the evaluation's speed, so the results are too. A batch
+  started when a stopping rule holds for the one before is dropped (its
+  results are neither waited for nor recorded), so a search stops where it
+  would have without asking ahead.
 * Stopping: the budget, an exhausted space (the exhaustive optimizer's one
   batch), ``max_time``, ``n_iter_no_change``/``tol``, ``after_batch``
   returning True, ``MAX_STALLED_BATCHES`` batches without a new candidate,
@@ -30,8 +40,12 @@ The rules:
 
 import time
 import warnings
+from collections import namedtuple
 
 import numpy as np
+
+#: A batch asked and started: its rows ``rows`` of ``X`` are new; ``finish()`` gives their scores.
+_Flight = namedtuple("_Flight", "X keys rows finish iteration")
 
 #: Consecutive batches without a new candidate after which a search stops.
 MAX_STALLED_BATCHES = 20
@@ -81,6 +95,11 @@ class Loop:
         Run brackets of successive halving on its ladder of resources; then
         ``evaluate(iteration, X, rows, level)`` evaluates at the ladder's
         ``level`` and ``n_iter`` counts full-resource evaluations.
+    start : callable, default=None
+        ``start(iteration, X, rows)`` starts what ``evaluate`` does and
+        returns a callable that waits for it and returns the scores; the
+        loop then starts a batch while the previous one finishes (see
+        above). By default the evaluation is deferred to that call.
 
     Attributes
     ----------
@@ -93,7 +112,8 @@ class Loop:
     spent : float
         With ``brackets``, the budget spent, in full-resource evaluations.
     iteration : int
-        Index of the batch being (or last) run.
+        Index of the batch about to be asked (in ``before_ask``) or just
+        evaluated (in ``on_batch`` and ``after_batch``).
     start : float
         ``time.monotonic()`` when :meth:`run` started.
 
@@ -112,8 +132,10 @@ class Loop:
 
     def __init__(self, optimizer, layout, evaluate, *, n_iter, max_time=None,
                  n_iter_no_change=None, tol=0.0, exhaustive=False, on_batch=None,
-                 after_batch=None, initial=None, before_ask=None, brackets=None):
+                 after_batch=None, initial=None, before_ask=None, brackets=None, start=None):
         self.optimizer, self.layout, self.evaluate = optimizer, layout, evaluate
+        self.start_batch = start if start is not None else (
+            lambda iteration, X, rows: lambda: evaluate(iteration, X, rows))
         self.n_iter = n_iter
         self.max_time, self.n_iter_no_change, self.tol = max_time, n_iter_no_change, tol
         self.exhaustive = exhaustive
@@ -149,6 +171,9 @@ class Loop:
                     if stop is None and stalled >= MAX_STALLED_BATCHES:
                         stop = "stalled"
                     continue
+                if getattr(self.optimizer, "asks_ahead", False) and self.scores:
+                    stop = self._run_ahead(stalled)
+                    break
                 X = np.atleast_2d(self.optimizer.ask())
                 keys, evaluated = self._batch(X)
                 stalled = 0 if evaluated else stalled + 1
@@ -183,10 +208,54 @@ class Loop:
             if self.on_batch is not None:
                 self.on_batch(self)
         elif rows:
-            self._record(keys, rows, self.evaluate(self.iteration, X, rows))
+            self._record(keys, rows, self.start_batch(self.iteration, X, rows)())
             if self.on_batch is not None:
                 self.on_batch(self)
         return keys, bool(rows)
+
+    def _run_ahead(self, stalled):
+        """Run the remaining batches, each asked while the previous one is evaluated."""
+        flight = self._launch(None)  # before_ask was called for it
+        while True:
+            following = None
+            if (len(self.scores) + len(flight.rows) < self.n_iter
+                    and (self.max_time is None or self.elapsed < self.max_time)):
+                self.iteration = flight.iteration + 1
+                if self.before_ask is not None:
+                    self.before_ask(self)
+                following = self._launch(flight)
+            evaluated = self._land(flight)
+            stalled = 0 if evaluated else stalled + 1
+            stop = self._stop_reason(stalled, evaluated)
+            if stop is not None:  # a batch started meanwhile is dropped, never recorded
+                return stop
+            self.optimizer.tell(flight.X, self.told_scores(flight.keys))
+            flight = following
+
+    def _launch(self, flight):
+        """Ask the next batch (``flight`` pending) and start evaluating its new rows."""
+        X = np.atleast_2d(self.optimizer.ask())
+        keys = self.layout.keys(X)
+        taken = set() if flight is None else {flight.keys[r] for r in flight.rows}
+        budget = self.n_iter - len(self.scores) - len(taken)
+        rows, seen = [], set()
+        for i, key in enumerate(keys):
+            if key not in self.scores and key not in taken and key not in seen:
+                seen.add(key)
+                rows.append(i)
+        rows = rows[:budget]
+        finish = self.start_batch(self.iteration, X, rows) if rows else None
+        return _Flight(X, keys, rows, finish, self.iteration)
+
+    def _land(self, flight):
+        """Wait for ``flight``'s scores and record them; return whether it evaluated any."""
+        self.iteration = flight.iteration
+        if not flight.rows:
+            return False
+        self._record(flight.keys, flight.rows, flight.finish())
+        if self.on_batch is not None:
+            self.on_batch(self)
+        return True
 
     def _bracket(self):
         """Run one bracket; return ``(stop reason or None, whether it evaluated anything)``."""

@@ -278,7 +278,8 @@ class BaseOptimizerSearch(BaseSearchCV):
         replay = getattr(checkpoint, "replay", None)
 
 
-        def evaluate(iteration, X, rows, level=None):
+        def start(iteration, X, rows, level=None):
+            """Start evaluating ``rows`` of ``X``; return the call that gives their scores."""
             warm = initial_X is not None and iteration == 0
             candidates = ([initial_candidates[i] for i in rows] if warm
                           else space.decode(X[rows]))
@@ -291,16 +292,24 @@ class BaseOptimizerSearch(BaseSearchCV):
                 candidates = resource.candidates(candidates, level)
                 splits = resource.splits(evaluation.splits, level)
             n_done, records = (replay(X, rows) if replay else None) or (0, [])
-            if n_done < len(rows):
-                if warm and reused is not None:
+            fitting = None
+            if n_done < len(rows) and not (warm and reused is not None):
+                fitting = evaluation.start(candidates[n_done:], splits)
+
+            def finish():
+                fitted = []
+                if fitting is not None:
+                    fitted = fitting()
+                elif n_done < len(rows):  # an earlier search's records, reused
                     n = len(evaluation.splits)
                     fitted = [r for i in rows[n_done:] for r in reused[i * n:(i + 1) * n]]
-                else:
-                    fitted = evaluation.run(candidates[n_done:], splits)
-                if replay:
+                if replay and fitted:
                     checkpoint.append(iteration, X, rows[n_done:], fitted)
-                records = records + fitted
-            return results.add(candidates, records, more)
+                return results.add(candidates, records + fitted, more)
+            return finish
+
+        def evaluate(iteration, X, rows, level=None):
+            return start(iteration, X, rows, level)()
 
         def before_ask(loop):
             # a continued journal: the optimizer learns the larger n_iter where it
@@ -321,7 +330,8 @@ class BaseOptimizerSearch(BaseSearchCV):
                         tol=self.tol, exhaustive=exhaustive,
                         on_batch=self._print_batch if self.verbose >= 1 else None,
                         after_batch=batch_callback_runner(self, callbacks, results),
-                        initial=initial_X, before_ask=before_ask, brackets=brackets)
+                        initial=initial_X, before_ask=before_ask, brackets=brackets,
+                        start=start)
             stop = loop.run()
         evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
         if resource is not None:

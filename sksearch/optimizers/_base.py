@@ -35,6 +35,10 @@ class Optimizer(ABC):
       each of its candidates is worth on the full-resource scale (see
       :meth:`sksearch._brackets.Brackets.worth`). An optimizer whose
       ``flexible_batch`` is True takes ``ask(n)``: the bracket's size.
+    * An optimizer whose ``asks_ahead`` is True may be asked its next batch
+      before the last one is told: the loop then evaluates the next batch
+      while the last one finishes (workers never wait for a proposal). Its
+      batches are still told in the order asked, each once.
     * All randomness comes from ``random_state``: the same seed and the same
       scores give the same proposals.
 
@@ -64,6 +68,9 @@ class Optimizer(ABC):
 
     #: Whether ``ask(n)`` returns ``n`` points (else the batch has the optimizer's size).
     flexible_batch = False
+
+    #: Whether the next batch may be asked before the last one is told.
+    asks_ahead = False
 
     def __init__(self, layout, *, random_state=None):
         self.layout = layout

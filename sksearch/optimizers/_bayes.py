@@ -38,6 +38,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
     surrogate is told that point with its predicted mean as value (the
     kriging believer of Ginsbourger et al., 2010): the mean does not move,
     but the uncertainty there collapses, so the next point goes elsewhere.
+    The points of an earlier batch still being evaluated (asked ahead) are
+    believed the same way before the first point is chosen.
 
     Scores are modelled as they are or after a Yeo-Johnson power transform
     (monotone: the best stays the best), whichever the marginal likelihood
@@ -99,6 +101,10 @@ class BayesianOptimizer(ModelBasedOptimizer):
         gp, y = self._fit_surrogate()
         best = y.max()
         exclude = self.known.copy()
+        pending = self.pending  # being evaluated: believed to score the model's mean
+        if len(pending):
+            exclude.add(pending)
+            gp = gp.condition_on(pending, gp.predict(pending))
         batch = []
         for _ in range(n):
             def objective(X, return_grad, gp=gp):

@@ -17,6 +17,10 @@ class ModelBasedOptimizer(Optimizer):
     once (a repeat adds nothing to a model), and no proposal repeats a
     point told.
 
+    The next batch may be asked before the last one is told
+    (:attr:`asks_ahead`): the points asked and not yet told are *pending*,
+    and a proposal treats them as a batch in progress (see :attr:`pending`).
+
     Multi-fidelity (BOHB's rule, Falkner et al., ICML 2018): once
     :meth:`observe` has been called, the model is fitted to the scores of
     the highest fidelity that has at least ``n_dims + 2`` (and 3) points
@@ -55,8 +59,17 @@ class ModelBasedOptimizer(Optimizer):
         self.known = KnownPoints(layout)
         self._design_asked = False
         self._fidelities = {}  # fidelity -> (X, y) observed there
+        self._asked = []  # batches asked and not yet told, oldest first
 
     flexible_batch = True
+    asks_ahead = True
+
+    @property
+    def pending(self):
+        """The points asked and not yet told, shape ``(n_pending, n_dims)``."""
+        if not self._asked:
+            return np.zeros((0, self.layout.n_dims))
+        return np.vstack(self._asked)
 
     def ask(self, n=None):
         """The next batch: ``n`` points (default: the initial design's size, then
@@ -65,11 +78,16 @@ class ModelBasedOptimizer(Optimizer):
             self._design_asked = True
             size = self.n_initial_points if n is None else int(n)
             design = self.layout.latin_hypercube(size, self.rng)
-            return self._fresh(self.layout.snap(design), self.known)
-        return self._propose(self.batch_size if n is None else int(n))
+            batch = self._fresh(self.layout.snap(design), self.known)
+        else:
+            batch = self._propose(self.batch_size if n is None else int(n))
+        self._asked.append(batch)
+        return batch
 
     def tell(self, X, y):
         X, y = check_tell(X, y, self.layout.n_dims)
+        if self._asked and np.array_equal(self._asked[0], X):
+            del self._asked[0]  # told: no longer pending
         X = self.layout.snap(X)
         new = self.known.add(X)
         if self._fidelities:  # the model follows observe's scores, not these
@@ -97,7 +115,11 @@ class ModelBasedOptimizer(Optimizer):
 
     @abstractmethod
     def _propose(self, n):
-        """The next batch, once scores are known: up to ``n`` new points."""
+        """The next batch, once scores are known: up to ``n`` new points.
+
+        Points asked earlier and not yet told (:attr:`pending`) are being
+        evaluated: the batch avoids them and models them as a batch in
+        progress."""
 
     def _fresh(self, X, exclude):
         """Rows of ``X`` with those taken in ``exclude`` (a :class:`KnownPoints`)

@@ -36,6 +36,7 @@ class RandomSampler(Optimizer):
         self.batch_size = int(batch_size)
 
     flexible_batch = True
+    asks_ahead = True  # its draws never depend on the scores
 
     def ask(self, n=None):
         return self.layout.random(self.batch_size if n is None else int(n), self.rng)

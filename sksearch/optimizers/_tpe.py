@@ -35,7 +35,8 @@ class TreeParzenEstimator(ModelBasedOptimizer):
     mostly categorical spaces where a Gaussian process is weakest.
 
     Within a batch, each chosen point joins the bad group before the next
-    is chosen (a constant liar, as in Optuna), which pushes the batch apart.
+    is chosen (a constant liar, as in Optuna), which pushes the batch apart;
+    so do the points of an earlier batch still being evaluated.
     No point already told or already in the batch is proposed.
 
     Parameters
@@ -84,6 +85,10 @@ class TreeParzenEstimator(ModelBasedOptimizer):
         n_good = min(int(np.ceil(GOOD_FRACTION * len(order))), MAX_GOOD)
         good, bad = self.X_[order[:n_good]], self.X_[order[n_good:]]
         exclude, batch = self.known.copy(), []
+        pending = self.pending  # being evaluated: counted among the bad, as the batch is
+        if len(pending):
+            exclude.add(pending)
+            bad = np.vstack([bad, pending])
         density_good = _Parzen(self._variables, self.layout, good, self.prior_weight)
         for _ in range(n):
             density_bad = _Parzen(self._variables, self.layout, bad, self.prior_weight)
