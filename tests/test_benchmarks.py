@@ -401,3 +401,15 @@ def test_drop_probability_follows_how_well_a_rung_ranks():
     unrelated = np.c_[truth, rng.normal(size=400), rng.normal(size=400)]
     assert 0.6 < drop_probability(unrelated, 0, [1, 3, 9], n_draws=200) < 0.9
     assert drop_probability(same[:12], 0, [1, 3, 9]) == 0.0  # too few to judge
+
+
+def test_near_duplicates_are_pairs_equal_but_for_floats_within_the_tolerance():
+    from benchmarks.near_duplicates import count
+
+    params = [{"C": 1.0, "kernel": "rbf"}, {"C": 1.000001, "kernel": "rbf"},
+              {"C": 1.000001, "kernel": "linear"}, {"C": 2.0, "kernel": "rbf"},
+              {"C": 1.0, "kernel": "rbf", "degree": 3}]
+    pairs, smallest = count(params, rtol=1e-5)
+    assert pairs == 1  # the first two; the third differs in its kernel
+    assert smallest == pytest.approx(1e-6, rel=1e-3)
+    assert count(params, rtol=1e-7)[0] == 0
