@@ -23,11 +23,11 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy.stats import loguniform
 from sklearn.datasets import make_classification
 from sklearn.model_selection import RandomizedSearchCV, StratifiedKFold
 from sklearn.svm import SVC
+from sklearn.utils.parallel import Parallel, delayed
 
 from .competitors import STRATEGIES, _sksearch_class
 
@@ -65,7 +65,9 @@ def measure(repeats=3, n_iter=20, n_samples=3000, log=print):
                                flip_y=0.05, random_state=0)
     space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-4, 1e0)}
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    Parallel(n_jobs=2)(delayed(np.sqrt)(i) for i in range(4))  # start the workers once
+    # start the workers once, as the searches' own Parallel starts them (joblib's
+    # Parallel configures its workers otherwise, and the first search would restart them)
+    Parallel(n_jobs=2)(delayed(np.sqrt)(i) for i in range(4))
     results = {}
     for name, (class_name, params) in {**SEARCHES, REFERENCE: (None, {})}.items():
         reason = STRATEGIES[name].unavailable()
