@@ -14,16 +14,17 @@ SURROGATES = ("gp", "tpe")
 # Initial design: ten points (scikit-optimize's and Optuna's default), and at
 # most a quarter of the budget so that a small budget is mostly guided.
 MAX_INITIAL_POINTS = 10
-# Two batches are in flight (the next is asked while the last is evaluated);
-# by default they hold at least this many fits (candidates x folds) together:
+# By default the batches in flight (two when the next is asked while the last
+# is evaluated, else one) hold at least this many fits (candidates x folds):
 # enough to keep a workstation's workers busy, and never a function of n_jobs,
 # so that results do not depend on it.
 MIN_FITS_IN_FLIGHT = 8
 
 
-def default_batch_size(n_splits):
-    """Candidates per batch when ``batch_size`` is None, for ``n_splits`` folds."""
-    return math.ceil(MIN_FITS_IN_FLIGHT / (2 * n_splits))
+def default_batch_size(n_splits, asks_ahead=True):
+    """Candidates per batch when ``batch_size`` is None, for ``n_splits`` folds, with
+    two batches in flight (an optimizer that ``asks_ahead``) or one."""
+    return math.ceil(MIN_FITS_IN_FLIGHT / ((2 if asks_ahead else 1) * n_splits))
 
 
 class BayesSearchCV(BaseOptimizerSearch):
@@ -168,13 +169,14 @@ class BayesSearchCV(BaseOptimizerSearch):
         n_initial = self.n_initial_points
         if n_initial is None:
             n_initial = max(2, min(MAX_INITIAL_POINTS, budget // 4))
+        cls = TreeParzenEstimator if self.surrogate == "tpe" else BayesianOptimizer
         batch_size = self.batch_size
         if batch_size is None:
-            batch_size = default_batch_size(self.n_splits_)
+            batch_size = default_batch_size(self.n_splits_, cls.asks_ahead)
         # no work on candidates the budget cannot evaluate
         n_initial = min(n_initial, budget)
         batch_size = min(batch_size, max(1, budget - n_initial))
-        if self.surrogate == "tpe":
+        if cls is TreeParzenEstimator:
             return TreeParzenEstimator(layout, n_initial_points=n_initial,
                                        batch_size=batch_size, random_state=random_state)
         return BayesianOptimizer(layout, n_initial_points=n_initial, batch_size=batch_size,
