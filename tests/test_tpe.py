@@ -92,3 +92,21 @@ def test_union_of_subspaces():
         opt.tell(X, y)
         best = max(best, max(y))
     assert best >= 3.5
+
+
+def test_bad_density_has_narrower_kernels():
+    # bandwidth_scale multiplies every numeric bandwidth (real and integer),
+    # then the floor 1 / min(100, n + 2) applies
+    space = Space({"x": Real(0, 1), "n": Integer(1, 50)})
+    layout = space.layout
+    points = layout.snap(np.array([[0.1, 0.1], [0.3, 0.5], [0.35, 0.52], [0.9, 0.9]]))
+    wide = _Parzen(_variables(layout), layout, points, prior_weight=1.0)
+    narrow = _Parzen(_variables(layout), layout, points, prior_weight=1.0,
+                     bandwidth_scale=0.5)
+    floor = 1.0 / min(100.0, len(points) + 2.0)
+    for index in wide.sigma:
+        np.testing.assert_allclose(narrow.sigma[index],
+                                   np.maximum(0.5 * wide.sigma[index], floor))
+    assert np.any(narrow.sigma[0] < wide.sigma[0])
+    # the narrow density is higher at each of its points
+    assert np.all(narrow.log_pdf(points) > wide.log_pdf(points))
