@@ -37,11 +37,13 @@ class BayesSearchCV(BaseOptimizerSearch):
     than random search to find a good one, which pays when each fit is
     expensive. The first batch is a maximin Latin hypercube of
     ``n_initial_points`` candidates; every later batch holds ``batch_size``
-    candidates, cross-validated together, in parallel. Once the design is
-    scored, each batch is asked while the one before is still evaluated
-    (the model treats its candidates as pending), so the workers never wait
-    for a proposal or for the slowest fit of a batch; the order of asks and
-    tells never depends on ``n_jobs`` or on how fast fits run.
+    candidates, cross-validated together, in parallel. With the GP, once
+    the design is scored, each batch is asked while the one before is still
+    evaluated (the model treats its candidates as pending), so the workers
+    never wait for a proposal or for the slowest fit of a batch; the order
+    of asks and tells never depends on ``n_jobs`` or on how fast fits run.
+    The TPE waits for each batch's scores (asked ahead, it loses more
+    candidates than the workers gain time).
 
     Two surrogates: a Gaussian process (``"gp"``, the default: Matérn 5/2
     kernel with one length scale per parameter, fitted by maximum
@@ -94,13 +96,15 @@ class BayesSearchCV(BaseOptimizerSearch):
     batch_size : int, default=None
         Candidates per batch after the initial design. Batches are built
         with a kriging believer (GP) or a constant liar (TPE) so that their
-        candidates differ. None: ``ceil(8 / (2 * n_splits))``, so that the
-        two batches in flight hold at least eight cross-validation fits (1
-        candidate with 5 folds, 2 with 3 or 2 folds), which keeps a
-        workstation's workers busy. The default never depends on
-        ``n_jobs``, so neither do the results; with many more workers (a
-        cluster), set about ``n_workers / (2 * n_splits)``: larger batches
-        fill the workers at a small cost in candidates per improvement. At
+        candidates differ. None: enough for eight cross-validation fits in
+        flight, which keeps a workstation's workers busy: for the GP
+        ``ceil(8 / (2 * n_splits))`` (two batches in flight: 1 candidate
+        with 5 folds, 2 with 3 or 2 folds), for the TPE ``ceil(8 /
+        n_splits)`` (2 with 5 folds, 3 with 3 folds). The default never
+        depends on ``n_jobs``, so neither do the results; with many more
+        workers (a cluster), set about ``n_workers / (2 * n_splits)`` (GP)
+        or ``n_workers / n_splits`` (TPE): larger batches fill the workers
+        at a small cost in candidates per improvement. At
         most the budget left after the initial design (``n_iter -
         n_initial_points``).
 

@@ -200,6 +200,16 @@ def test_two_default_batches_in_flight_hold_eight_fits_whatever_n_jobs(n_jobs, c
     assert optimizer.n_initial_points == 10
 
 
+@pytest.mark.parametrize("cv, expected", [(2, 4), (3, 3), (5, 2), (10, 1)])
+def test_the_tpe_waits_for_each_batch_and_one_default_batch_holds_eight_fits(cv, expected):
+    estimator = FunctionEstimator("sphere", seed=0)
+    search = BayesSearchCV(estimator, estimator._function().space, surrogate="tpe", cv=cv)
+    search.n_splits_ = cv
+    optimizer = search._make_optimizer(Space(estimator._function().space).layout, 0, search.n_iter)
+    assert not optimizer.asks_ahead
+    assert optimizer.batch_size == expected
+
+
 @pytest.mark.parametrize("surrogate", ["gp", "tpe"])
 def test_results_do_not_depend_on_n_jobs_beyond_the_folds(surrogate):
     estimator = FunctionEstimator("branin", seed=0)
