@@ -10,7 +10,7 @@ How the optimizer's own time is measured (it is reported with each record):
 
 * sksearch, nevergrad, scikit-optimize: a proxy times every ``ask`` and
   ``tell`` of the optimizer the search builds (``_make_optimizer``).
-* Optuna: a proxy sampler times every call to the TPE sampler.
+* Optuna: a proxy sampler times every call to the sampler (TPE or GP).
 * sklearn-genetic-opt: the search's time before refit minus the time spent
   in its ``evaluate`` (cross-validation of one individual): the DEAP loop.
 * ``RandomizedSearchCV`` / ``GridSearchCV``: the time to draw the same
@@ -146,12 +146,12 @@ def _run_skopt(instance, n_iter, seed):
     return _trace_from_search(search, instance)
 
 
-def _run_optuna(instance, n_iter, seed):
+def _run_optuna(sampler_name, instance, n_iter, seed):
     import optuna
     from optuna_integration import OptunaSearchCV
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = _clocked_sampler_class()(optuna.samplers.TPESampler(seed=seed))
+    sampler = _clocked_sampler_class()(getattr(optuna.samplers, sampler_name)(seed=seed))
     study = optuna.create_study(direction="maximize", sampler=sampler)
     search = OptunaSearchCV(clone(instance.estimator), to_optuna(instance.space),
                             n_trials=n_iter, n_jobs=1, random_state=seed, study=study,
@@ -313,8 +313,12 @@ STRATEGIES = {
         Strategy("sklearn-grid", "scikit-learn", ("sklearn",), _run_grid,
                  "listing the same grid with ParameterGrid"),
         Strategy("skopt-bayes", "scikit-optimize", ("skopt",), _run_skopt, _PROXY),
-        Strategy("optuna-tpe", "optuna", ("optuna", "optuna_integration"), _run_optuna,
+        Strategy("optuna-tpe", "optuna", ("optuna", "optuna_integration"),
+                 functools.partial(_run_optuna, "TPESampler"),
                  "every call to the TPE sampler, timed by a proxy sampler"),
+        Strategy("optuna-gp", "optuna", ("optuna", "optuna_integration", "torch"),
+                 functools.partial(_run_optuna, "GPSampler"),
+                 "every call to the GP sampler, timed by a proxy sampler"),
         Strategy("sklearn-genetic-opt", "sklearn-genetic-opt", ("sklearn_genetic",),
                  _run_sklearn_genetic, "search time before refit minus time in evaluate"),
         Strategy("nevergrad-pso", "nevergrad", ("nevergrad",),

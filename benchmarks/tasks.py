@@ -32,6 +32,10 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.svm import SVC
 
 from sksearch._testing import FunctionEstimator, make_function
+
+from .bayesmark_tasks import N_ITER as _BAYESMARK_N_ITER
+from .bayesmark_tasks import N_SEEDS as _BAYESMARK_SEEDS
+from .bayesmark_tasks import PROBLEMS as _BAYESMARK_PROBLEMS
 from sksearch.space import Categorical, Integer, Real
 
 
@@ -189,6 +193,10 @@ def _ridge_pipeline(seed):
     )
 
 
+def _bayesmark_task(build):
+    return lambda seed: Instance(**build(seed))
+
+
 TASKS = {
     task.name: task
     for task in [
@@ -205,6 +213,8 @@ TASKS = {
              "Pipeline scaler + PCA + k-NN on digits, balanced accuracy"),
         Task("ridge_pipeline", "real", _ridge_pipeline,
              "Pipeline polynomial features + scaler + ridge on Friedman #1, RMSE"),
+        *[Task(name, "real", _bayesmark_task(build), description)
+          for name, (description, build) in _BAYESMARK_PROBLEMS.items()],
     ]
 }
 
@@ -215,4 +225,7 @@ SUITES = {
     "smoke": Suite("smoke", ("branin", "mixed"), (), 1, 0, 12, 0),
     "quick": Suite("quick", _FUNCTIONS, ("svc_digits", "ridge_pipeline"), 3, 1, 30, 20),
     "full": Suite("full", _FUNCTIONS, _REALS, 10, 3, 40, 30),
+    # benchmarks/bayesmark.py runs it and normalizes its scores
+    "bayesmark": Suite("bayesmark", (), tuple(_BAYESMARK_PROBLEMS), 0, _BAYESMARK_SEEDS, 0,
+                       _BAYESMARK_N_ITER),
 }
