@@ -103,7 +103,7 @@ def _log1mexp(x):
     return np.where(x > -np.log(2), np.log(-np.expm1(x)), np.log1p(-np.exp(x)))
 
 
-def maximize(objective, layout, candidates, *, exclude, n_polish=5, bounds=None):
+def maximize(objective, layout, candidates, *, exclude, n_polish=5):
     """The candidates' best point after local polishing, skipping the points ``exclude`` takes.
 
     Parameters
@@ -140,7 +140,7 @@ def maximize(objective, layout, candidates, *, exclude, n_polish=5, bounds=None)
     values = objective(X, False)
     order = np.argsort(-values, kind="stable")
     starts, start_values = X[order[:n_polish]], values[order[:n_polish]]
-    polished, polished_values = _polish(objective, layout, starts, bounds)
+    polished, polished_values = _polish(objective, layout, starts)
     pool = np.vstack([polished, starts])
     pool_values = np.r_[polished_values, start_values]
     for i in np.argsort(-pool_values, kind="stable"):
@@ -152,7 +152,7 @@ def maximize(objective, layout, candidates, *, exclude, n_polish=5, bounds=None)
     return None
 
 
-def _polish(objective, layout, starts, bounds=None):
+def _polish(objective, layout, starts):
     """L-BFGS-B from each start at once: the starts are independent, so the
     sum of their acquisitions has a separable gradient."""
     free = layout.active(starts) & layout.continuous[None, :]
@@ -166,14 +166,8 @@ def _polish(objective, layout, starts, bounds=None):
         return -value.sum(), -grad[free]
 
     options = {"maxiter": POLISH_EVALUATIONS, "maxfun": POLISH_EVALUATIONS}
-    if bounds is None:
-        box = [(0.0, 1.0)] * int(free.sum())
-    else:
-        lo = np.broadcast_to(bounds[0], starts.shape)[free]
-        hi = np.broadcast_to(bounds[1], starts.shape)[free]
-        box = list(zip(np.minimum(lo, starts[free]), np.maximum(hi, starts[free])))
     result = minimize(negative, starts[free], jac=True, method="L-BFGS-B",
-                      bounds=box, options=options)
+                      bounds=[(0.0, 1.0)] * int(free.sum()), options=options)
     X = starts.copy()
     X[free] = result.x
     X = layout.snap(X)

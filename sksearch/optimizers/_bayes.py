@@ -24,22 +24,6 @@ RESTART_EVERY = 5
 # L-BFGS-B iterations of the model not in use when the two are compared: its
 # hyperparameters of the last comparison are close, a few steps suffice.
 SELECT_ITERATIONS = 4
-# Trust region (experiment flags)
-TR_MODE = "off"
-TR_INIT, TR_MIN, TR_MAX = 0.8, 0.5**7, 1.6
-TR_SUCCESS = 3
-N_TR_CANDIDATES = 500
-TS_GLOBAL = 0
-SAMPLER = lambda gp, X, rng: gp.sample(X, rng)
-
-
-def screened_sample(gp, X, rng, k=300):
-    """A joint posterior draw on the k candidates of largest mean + 3 std; -inf elsewhere."""
-    mean, std = gp.predict(X, return_std=True)
-    top = np.argsort(-(mean + 3 * std), kind="stable")[:k]
-    out = np.full(len(X), -np.inf)
-    out[top] = gp.sample(X[top], rng)
-    return out
 
 
 class BayesianOptimizer(ModelBasedOptimizer):
@@ -105,68 +89,14 @@ class BayesianOptimizer(ModelBasedOptimizer):
         self._warped_gp = GaussianProcess(random_state=self.rng)
         self._exponent = None  # of the warping in use; None: no warping
         self._n_fits = 0
-        self._tr_length = TR_INIT
-        self._tr_counts = [0, 0]  # successes, failures in a row
-        self._tr_seen = (0, None)  # scores told and best at the last proposal
 
     def _propose(self, n):
         # the matrices are small: BLAS threads only add synchronization
         with _threadpools().limit(limits=1, user_api="blas"):
             return self._kriging_believer_batch(n)
 
-    def _update_region(self):
-        n_seen, best_seen = self._tr_seen
-        y = self.y_
-        if best_seen is not None and len(y) > n_seen:
-            improved = y[n_seen:].max() > best_seen + 1e-3 * abs(best_seen)
-            if improved:
-                self._tr_counts = [self._tr_counts[0] + 1, 0]
-            else:
-                self._tr_counts = [0, self._tr_counts[1] + 1]
-            fail_tol = int(np.ceil(max(4.0 / self.batch_size, self.layout.n_dims / self.batch_size)))
-            if self._tr_counts[0] >= TR_SUCCESS:
-                self._tr_length = min(2.0 * self._tr_length, TR_MAX)
-                self._tr_counts = [0, 0]
-            elif self._tr_counts[1] >= fail_tol:
-                self._tr_length /= 2.0
-                self._tr_counts = [0, 0]
-            if self._tr_length < TR_MIN:
-                self._tr_length = TR_INIT
-        self._tr_seen = (len(y), y.max())
-
-    def _region(self, gp):
-        center = self.X_[np.argmax(self.y_)]
-        weights = gp.length_scale_.copy()
-        ordered = self.layout.continuous | (self.layout.levels > 0)
-        w = weights[ordered]
-        w = w / w.mean()
-        w = w / np.prod(w) ** (1.0 / len(w))
-        half = np.full(self.layout.n_dims, 0.5)
-        half[ordered] = w * self._tr_length / 2.0
-        return center, np.clip(center - half, 0, 1), np.clip(center + half, 0, 1), ordered
-
-    def _region_candidates(self, gp, n):
-        center, lo, hi, ordered = self._region(gp)
-        d = int(ordered.sum())
-        X = np.repeat(center[None], n, axis=0)
-        pert = lo + (hi - lo) * self.rng.random((n, self.layout.n_dims))
-        mask = self.rng.random((n, self.layout.n_dims)) < min(1.0, 20.0 / max(d, 1))
-        mask &= ordered
-        none = ~mask[:, ordered].any(axis=1) if d else np.zeros(n, bool)
-        if d and none.any():
-            cols = np.flatnonzero(ordered)
-            mask[np.flatnonzero(none), cols[self.rng.integers(d, size=none.sum())]] = True
-        X[mask] = pert[mask]
-        for g in self.layout.groups:
-            if g.kind == "categorical":
-                redraw = self.rng.random(n) < 1.0 / len(self.layout.groups)
-                X[redraw, g.columns] = self.rng.random((redraw.sum(), g.stop - g.start))
-        return X
-
     def _kriging_believer_batch(self, n):
         gp, y = self._fit_surrogate()
-        if TR_MODE != "off":
-            self._update_region()
         best = y.max()
         exclude = self.known.copy()
         batch = []
@@ -179,38 +109,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
                 value, d_mean, d_std = self.acquisition(mean, np.maximum(std, 1e-9), best)
                 return value, d_mean[:, None] * dmean + d_std[:, None] * dstd
 
-            mode = TR_MODE
-            if mode == "alt":
-                mode = "ts" if self._n_fits % 2 == 0 else "off"
-            if mode == "off":
-                cands, bounds = self._candidates(), None
-            elif mode == "union":
-                cands = np.vstack([self.layout.random(N_RANDOM_CANDIDATES, self.rng),
-                                   self._region_candidates(gp, N_TR_CANDIDATES)])
-                bounds = None
-            elif mode == "union_old":
-                cands = np.vstack([self._candidates(), self._region_candidates(gp, N_TR_CANDIDATES)])
-                bounds = None
-            elif mode == "ts":
-                cands = self._region_candidates(gp, N_TR_CANDIDATES)
-                if TS_GLOBAL:
-                    cands = np.vstack([cands, self.layout.random(TS_GLOBAL, self.rng)])
-                cands = self.layout.snap(cands)
-                fresh = ~exclude.taken(cands)
-                if fresh.any():
-                    cands = cands[fresh]
-                    point = cands[np.argmax(SAMPLER(gp, cands, self.rng))]
-                else:
-                    point = None
-                if point is None:
-                    point = maximize(objective, self.layout, self._candidates(), exclude=exclude)
-                cands = None
-            else:
-                cands = self._region_candidates(gp, N_RANDOM_CANDIDATES)
-                _, lo, hi, _ = self._region(gp)
-                bounds = (lo, hi)
-            if cands is not None:
-                point = maximize(objective, self.layout, cands, exclude=exclude, bounds=bounds)
+            point = maximize(objective, self.layout, self._candidates(), exclude=exclude)
             if point is None:  # every candidate is known: the space is (nearly) exhausted
                 if batch:
                     break

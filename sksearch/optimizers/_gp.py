@@ -253,40 +253,6 @@ class GaussianProcess:
         dstd = dvar / (2.0 * np.sqrt(var))[:, None] * self.y_std_
         return mean, std, dmean, dstd
 
-    def sample_path(self, X, rng, n_features=1024):
-        """One draw of the noise-free function at the rows of ``X``, by pathwise update."""
-        X = np.atleast_2d(np.asarray(X, dtype=float))
-        d = X.shape[1]
-        s2 = self.signal_variance_
-        dof = 5.0
-        omega = rng.standard_normal((n_features, d)) / self.length_scale_
-        omega *= np.sqrt(dof / rng.chisquare(dof, n_features))[:, None]
-        phase = rng.uniform(0, 2 * np.pi, n_features)
-        w = rng.standard_normal(n_features) * np.sqrt(2.0 * s2 / n_features)
-        prior_x = np.cos(X @ omega.T + phase) @ w
-        prior_t = np.cos(self.X_train_ @ omega.T + phase) @ w
-        eps = rng.standard_normal(len(prior_t)) * np.sqrt(self.noise_ + self._jitter)
-        resid = cho_solve((self._L, True), self._z - prior_t - eps, check_finite=False)
-        draw = prior_x + self._kernel(X, self.X_train_) @ resid
-        return draw * self.y_std_ + self.y_mean_
-
-    def sample(self, X, rng):
-        """One draw of the noise-free function at the rows of ``X``, jointly."""
-        X = np.atleast_2d(np.asarray(X, dtype=float))
-        k = self._kernel(X, self.X_train_)
-        mean = k @ self._alpha
-        v = dtrsm(1.0, self._L, k, side=1, lower=1, trans_a=1)
-        cov = self._kernel(X)
-        cov -= v @ v.T
-        jitter = 1e-8 * self.signal_variance_
-        while True:
-            L, info = dpotrf(cov + jitter * np.eye(len(X)), lower=1, clean=1)
-            if info == 0:
-                break
-            jitter *= 10.0
-        draw = mean + L @ rng.standard_normal(len(X))
-        return draw * self.y_std_ + self.y_mean_
-
     def log_marginal_likelihood(self, theta=None):
         """Log marginal likelihood of the standardized training targets.
 
