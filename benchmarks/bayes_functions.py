@@ -5,7 +5,8 @@ instances of :mod:`sksearch._testing` (one instance per seed) and reports
 its median regret (best value found minus the optimum) over the seeds.
 Compared: uniform random sampling, sksearch's Gaussian process and TPE,
 scikit-optimize's GP ``Optimizer`` (its ``gp_minimize`` defaults, with a
-Latin hypercube of the same size as ours), Optuna's ``TPESampler`` and
+Latin hypercube of the same size as ours), Optuna's ``TPESampler`` (univariate and
+multivariate) and ``GPSampler`` (needs torch), and
 nevergrad's ``NGOpt``. The libraries that are not installed are skipped.
 It then times one proposal (``ask`` then ``tell``) after 100 observations.
 
