@@ -5,7 +5,8 @@ instances of :mod:`sksearch._testing` (one instance per seed) and reports
 its median regret (best value found minus the optimum) over the seeds.
 Compared: uniform random sampling, sksearch's Gaussian process and TPE,
 scikit-optimize's GP ``Optimizer`` (its ``gp_minimize`` defaults, with a
-Latin hypercube of the same size as ours), Optuna's ``TPESampler`` and
+Latin hypercube of the same size as ours), Optuna's ``TPESampler`` (univariate and
+multivariate) and ``GPSampler`` (needs torch), and
 nevergrad's ``NGOpt``. The libraries that are not installed are skipped.
 It then times one proposal (``ask`` then ``tell``) after 100 observations.
 
@@ -89,6 +90,29 @@ def skopt_gp(f, seed, budget):
 def optuna_tpe(f, seed, budget, multivariate=False):
     import optuna
 
+    sampler = optuna.samplers.TPESampler(n_startup_trials=N_INITIAL_POINTS, seed=seed,
+                                         multivariate=multivariate)
+    return _optuna(f, budget, sampler)
+
+
+def optuna_tpe_multivariate(f, seed, budget):
+    return optuna_tpe(f, seed, budget, multivariate=True)
+
+
+def optuna_gp(f, seed, budget):
+    import optuna
+    import torch
+
+    torch.set_num_threads(1)
+    sampler = optuna.samplers.GPSampler(n_startup_trials=N_INITIAL_POINTS, seed=seed,
+                                        deterministic_objective=True)
+    return _optuna(f, budget, sampler)
+
+
+def _optuna(f, budget, sampler):
+    """The values of ``budget`` trials of an Optuna study driven by ``sampler``."""
+    import optuna
+
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
     def objective(trial):
@@ -102,17 +126,11 @@ def optuna_tpe(f, seed, budget, multivariate=False):
                 params[name] = trial.suggest_categorical(name, list(d.choices))
         return f(params)
 
-    sampler = optuna.samplers.TPESampler(n_startup_trials=N_INITIAL_POINTS, seed=seed,
-                                         multivariate=multivariate)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # multivariate is "experimental"
+        warnings.simplefilter("ignore")  # multivariate TPE and GPSampler are "experimental"
         study = optuna.create_study(sampler=sampler)
         study.optimize(objective, n_trials=budget)
     return [t.value for t in study.trials]
-
-
-def optuna_tpe_multivariate(f, seed, budget):
-    return optuna_tpe(f, seed, budget, multivariate=True)
 
 
 def nevergrad_ngopt(f, seed, budget):
@@ -145,16 +163,17 @@ METHODS = {
     "skopt-gp": skopt_gp,
     "optuna-tpe": optuna_tpe,
     "optuna-tpe-mv": optuna_tpe_multivariate,
+    "optuna-gp": optuna_gp,
     "ngopt": nevergrad_ngopt,
 }
-LIBRARY = {"skopt-gp": "skopt", "optuna-tpe": "optuna", "optuna-tpe-mv": "optuna",
-           "ngopt": "nevergrad"}
+LIBRARY = {"skopt-gp": ("skopt",), "optuna-tpe": ("optuna",), "optuna-tpe-mv": ("optuna",),
+           "optuna-gp": ("optuna", "torch"), "ngopt": ("nevergrad",)}
 
 
 def available(method):
     try:
-        if method in LIBRARY:
-            __import__(LIBRARY[method])
+        for module in LIBRARY.get(method, ()):
+            __import__(module)
     except ImportError:
         return False
     return True
