@@ -5,10 +5,12 @@ random search, scikit-optimize's GP, Optuna's TPE, multivariate TPE and
 GPSampler, nevergrad's NGOpt) runs on every entry of :data:`SUITE`, one
 shifted instance per seed; the table is the median regret over the seeds.
 Finished runs are kept in ``--cache`` (one JSON line per run), so that a
-second invocation only runs what is missing. After a change of sksearch's
-optimizers, redo only their runs (the competitors' are kept)::
+second invocation only runs what is missing (every method's, unless
+``--methods`` says which). After a change of sksearch's optimizers, redo
+only their runs (the competitors' are kept), then print the whole table::
 
-    python -m benchmarks.side_by_side --redo gp tpe
+    python -m benchmarks.side_by_side --redo gp tpe --methods gp tpe
+    python -m benchmarks.side_by_side --report
 
 Run from the repository root, one process (``--jobs 1``) unless the machine is free.
 """
@@ -41,6 +43,8 @@ def main(argv=None):
     parser.add_argument("--redo", nargs="+", default=[], choices=list(METHODS),
                         help="methods whose cached runs are dropped and run again")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--report", action="store_true",
+                        help="only print the table of the cached runs")
     args = parser.parse_args(argv)
 
     if args.redo and args.cache.exists():
@@ -50,8 +54,9 @@ def main(argv=None):
     methods = [m for m in args.methods if available(m)]
     suite = [(spec, budget) for spec, budget in SUITE if spec in args.functions]
     cached = _read_cache(args.cache)
-    todo = [(m, spec, seed, budget) for spec, budget in suite for m in methods
-            for seed in range(args.seeds) if (m, spec, seed, budget) not in cached]
+    todo = [] if args.report else [
+        (m, spec, seed, budget) for spec, budget in suite for m in methods
+        for seed in range(args.seeds) if (m, spec, seed, budget) not in cached]
     args.cache.parent.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(args.jobs) as pool:
         for future in as_completed([pool.submit(regret, task) for task in todo]):
