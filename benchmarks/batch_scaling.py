@@ -6,8 +6,9 @@ functions of :mod:`benchmarks.bayes_functions` with the same budget of
 evaluations, the same initial design and the same seeds, with batches of one
 candidate (``BayesSearchCV``'s default at scikit-learn's default 5 folds),
 of two (the default before batches were asked ahead) and of 16, through the
-search loop (:func:`sksearch._testing.minimize`), which asks each batch
-while the last one is evaluated, as the searches do. The table gives per
+search loop (:func:`sksearch._testing.minimize`), which asks a batch of one
+while the last one is evaluated and lets larger batches wait, as the
+searches do. The table gives per
 function the median regret over the seeds of each, and the ratio of the
 median regrets with 16 and with the default batch (target: at most 1.5).
 

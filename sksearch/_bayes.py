@@ -14,17 +14,22 @@ SURROGATES = ("gp", "tpe")
 # Initial design: ten points (scikit-optimize's and Optuna's default), and at
 # most a quarter of the budget so that a small budget is mostly guided.
 MAX_INITIAL_POINTS = 10
-# By default the batches in flight (two when the next is asked while the last
-# is evaluated, else one) hold at least this many fits (candidates x folds):
-# enough to keep a workstation's workers busy, and never a function of n_jobs,
-# so that results do not depend on it.
+# By default the batches in flight hold at least this many fits (candidates x
+# folds): enough to keep a workstation's workers busy, and never a function of
+# n_jobs, so that results do not depend on it.
 MIN_FITS_IN_FLIGHT = 8
 
 
-def default_batch_size(n_splits, asks_ahead=True):
-    """Candidates per batch when ``batch_size`` is None, for ``n_splits`` folds, with
-    two batches in flight (an optimizer that ``asks_ahead``) or one."""
-    return math.ceil(MIN_FITS_IN_FLIGHT / ((2 if asks_ahead else 1) * n_splits))
+def default_batch_size(n_splits, surrogate="gp"):
+    """Candidates per batch when ``batch_size`` is None, for ``n_splits`` folds.
+
+    The GP asks a batch of one while the last one is evaluated (two in
+    flight) when that holds :data:`MIN_FITS_IN_FLIGHT` fits; otherwise, and
+    for the TPE, each batch waits for the last one and holds them alone.
+    """
+    if surrogate == "gp" and 2 * n_splits >= MIN_FITS_IN_FLIGHT:
+        return 1
+    return math.ceil(MIN_FITS_IN_FLIGHT / n_splits)
 
 
 class BayesSearchCV(BaseOptimizerSearch):
@@ -37,12 +42,13 @@ class BayesSearchCV(BaseOptimizerSearch):
     than random search to find a good one, which pays when each fit is
     expensive. The first batch is a maximin Latin hypercube of
     ``n_initial_points`` candidates; every later batch holds ``batch_size``
-    candidates, cross-validated together, in parallel. With the GP, once
-    the design is scored, each batch is asked while the one before is still
-    evaluated (the model treats its candidates as pending), so the workers
-    never wait for a proposal or for the slowest fit of a batch; the order
-    of asks and tells never depends on ``n_jobs`` or on how fast fits run.
-    The TPE waits for each batch's scores (asked ahead, it loses more
+    candidates, cross-validated together, in parallel. With the GP and
+    batches of one (the default from 4 folds on), once the design is
+    scored, each candidate is asked while the one before is still evaluated
+    (the model treats it as pending), so the workers never wait for a
+    proposal or for the slowest fit of a batch; the order of asks and tells
+    never depends on ``n_jobs`` or on how fast fits run. Larger batches,
+    and the TPE, wait for each batch's scores (asked ahead, they lose more
     candidates than the workers gain time).
 
     Two surrogates: a Gaussian process (``"gp"``, the default: Matérn 5/2
@@ -97,14 +103,13 @@ class BayesSearchCV(BaseOptimizerSearch):
         Candidates per batch after the initial design. Batches are built
         with a kriging believer (GP) or a constant liar (TPE) so that their
         candidates differ. None: enough for eight cross-validation fits in
-        flight, which keeps a workstation's workers busy: for the GP
-        ``ceil(8 / (2 * n_splits))`` (two batches in flight: 1 candidate
-        with 5 folds, 2 with 3 or 2 folds), for the TPE ``ceil(8 /
-        n_splits)`` (2 with 5 folds, 3 with 3 folds). The default never
-        depends on ``n_jobs``, so neither do the results; with many more
-        workers (a cluster), set about ``n_workers / (2 * n_splits)`` (GP)
-        or ``n_workers / n_splits`` (TPE): larger batches fill the workers
-        at a small cost in candidates per improvement. At
+        flight, which keeps a workstation's workers busy: for the GP with 4
+        folds or more, 1 (two candidates in flight, the next asked while the
+        last is evaluated); otherwise ``ceil(8 / n_splits)`` (3 with 3
+        folds; the TPE: 2 with 5 folds). The default never depends on
+        ``n_jobs``, so neither do the results; with many more workers (a
+        cluster), set about ``n_workers / n_splits``: larger batches fill
+        the workers at a small cost in candidates per improvement. At
         most the budget left after the initial design (``n_iter -
         n_initial_points``).
 
@@ -144,8 +149,8 @@ class BayesSearchCV(BaseOptimizerSearch):
     ...                        n_iter=15, cv=3, random_state=0)
     >>> bool(search.fit(X, y).best_score_ > 0.95)
     True
-    >>> search.cv_results_["iteration"][:9].tolist()  # initial design, then batches of 2
-    [0, 0, 0, 1, 1, 2, 2, 3, 3]
+    >>> search.cv_results_["iteration"][:9].tolist()  # initial design, then batches of 3
+    [0, 0, 0, 1, 1, 1, 2, 2, 2]
     """
 
     _parameter_constraints = no_bools({
@@ -176,7 +181,7 @@ class BayesSearchCV(BaseOptimizerSearch):
         cls = TreeParzenEstimator if self.surrogate == "tpe" else BayesianOptimizer
         batch_size = self.batch_size
         if batch_size is None:
-            batch_size = default_batch_size(self.n_splits_, cls.asks_ahead)
+            batch_size = default_batch_size(self.n_splits_, self.surrogate)
         # no work on candidates the budget cannot evaluate
         n_initial = min(n_initial, budget)
         batch_size = min(batch_size, max(1, budget - n_initial))

@@ -22,7 +22,7 @@ The rules:
   every rung's raw scores first. ``n_iter`` then counts full-resource
   evaluations: a candidate evaluated at a tenth of the resource costs a
   tenth. Only full-resource scores are best scores.
-* An optimizer that ``asks_ahead`` (the model-based ones) is asked its
+* An optimizer that ``asks_ahead`` (the GP with batches of one) is asked its
   next batch once its first batch is told and from then on while the
   last batch is evaluated: batch ``k + 1`` is asked knowing the scores of
   batches up to ``k - 1``, with batch ``k`` pending. Evaluations started

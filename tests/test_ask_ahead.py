@@ -58,7 +58,7 @@ def run_logged(optimizer, n_iter=16):
 
 
 @pytest.mark.parametrize("make", [
-    lambda: BayesianOptimizer(LAYOUT, n_initial_points=4, batch_size=2, random_state=0),
+    lambda: BayesianOptimizer(LAYOUT, n_initial_points=4, batch_size=1, random_state=0),
     lambda: RandomSampler(LAYOUT, batch_size=2, random_state=0),
 ], ids=["gp", "random"])
 def test_the_next_batch_is_asked_and_started_before_the_last_one_is_told(make):
@@ -83,7 +83,8 @@ def test_the_next_batch_is_asked_and_started_before_the_last_one_is_told(make):
     lambda: ParticleSwarm(LAYOUT, n_particles=4, random_state=0),
     lambda: GeneticAlgorithm(LAYOUT, population_size=4, random_state=0),
     lambda: TreeParzenEstimator(LAYOUT, n_initial_points=4, batch_size=2, random_state=0),
-], ids=["pso", "ga", "tpe"])
+    lambda: BayesianOptimizer(LAYOUT, n_initial_points=4, batch_size=2, random_state=0),
+], ids=["pso", "ga", "tpe", "gp-batches-of-2"])
 def test_optimizers_that_wait_for_every_score_are_never_asked_ahead(make):
     log = run_logged(make())
     cycle = ["ask", "start", "finish", "tell"]

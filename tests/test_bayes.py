@@ -189,14 +189,16 @@ def test_search_with_tpe():
     assert search.best_score_ > random_best
 
 
-@pytest.mark.parametrize("cv, expected", [(2, 2), (3, 2), (4, 1), (5, 1), (10, 1), (100, 1)])
+@pytest.mark.parametrize("cv, expected, ahead", [(2, 4, False), (3, 3, False), (4, 1, True),
+                                                 (5, 1, True), (10, 1, True), (100, 1, True)])
 @pytest.mark.parametrize("n_jobs", [None, 1, 4, -1])
-def test_two_default_batches_in_flight_hold_eight_fits_whatever_n_jobs(n_jobs, cv, expected):
+def test_default_batches_in_flight_hold_eight_fits_whatever_n_jobs(n_jobs, cv, expected, ahead):
     estimator = FunctionEstimator("sphere", seed=0)
     search = BayesSearchCV(estimator, estimator._function().space, n_jobs=n_jobs, cv=cv)
     search.n_splits_ = cv
     optimizer = search._make_optimizer(Space(estimator._function().space).layout, 0, search.n_iter)
     assert optimizer.batch_size == expected
+    assert optimizer.asks_ahead is ahead  # one candidate at a time, asked while the last runs
     assert optimizer.n_initial_points == 10
 
 

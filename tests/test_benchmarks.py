@@ -233,9 +233,9 @@ def test_batch_scaling_run_times_each_proposal_round():
 
     task, regret, told, seconds = run(("gp", "branin", 0, 16, 30))
     assert task == ("gp", "branin", 0, 16, 30)
-    # the initial design of 10 is left out; both batches of 16 are asked once it
-    # is told (the second while the first is evaluated)
-    assert told == [10, 10]
+    # the initial design of 10 is left out; batches of 16 wait for each other
+    # (only batches of one are asked ahead): they start at 10 and 26 told
+    assert told == [10, 26]
     assert len(seconds) == 2 and all(s > 0 for s in seconds)
     assert 0 <= regret < 1.0  # the final regret of the run, branin's basin found
 
