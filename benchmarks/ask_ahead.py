@@ -33,13 +33,12 @@ VARIANTS = {
 }
 
 
-class Waiting:
-    """An optimizer that is never asked ahead: each batch waits for the last one's scores."""
+class Asked:
+    """An optimizer asked ahead or not as the variant says, whatever its own rule
+    (the GP asks ahead only with batches of one)."""
 
-    asks_ahead = False
-
-    def __init__(self, optimizer):
-        self.optimizer = optimizer
+    def __init__(self, optimizer, ahead):
+        self.optimizer, self.asks_ahead = optimizer, ahead
 
     def __getattr__(self, name):
         return getattr(self.optimizer, name)
@@ -53,7 +52,7 @@ def run(task):
                                    batch_size=batch_size, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        regret = minimize(optimizer if ahead else Waiting(optimizer), f, budget)
+        regret = minimize(Asked(optimizer, ahead), f, budget)
     return task, float(regret[-1])
 
 

@@ -236,14 +236,8 @@ class Loop:
         """Ask the next batch (``flight`` pending) and start evaluating its new rows."""
         X = np.atleast_2d(self.optimizer.ask())
         keys = self.layout.keys(X)
-        taken = set() if flight is None else {flight.keys[r] for r in flight.rows}
-        budget = self.n_iter - len(self.scores) - len(taken)
-        rows, seen = [], set()
-        for i, key in enumerate(keys):
-            if key not in self.scores and key not in taken and key not in seen:
-                seen.add(key)
-                rows.append(i)
-        rows = rows[:budget]
+        rows = self.new_rows(keys, set() if flight is None else
+                             {flight.keys[r] for r in flight.rows})
         finish = self.start_batch(self.iteration, X, rows) if rows else None
         return _Flight(X, keys, rows, finish, self.iteration)
 
@@ -332,13 +326,14 @@ class Loop:
             told = np.where(np.isfinite(scores), scores, min(seen))
             self.optimizer.observe(X[rows], told, self.brackets.cost(level))
 
-    def new_rows(self, keys):
-        """Rows of a batch that are new candidates, within the remaining budget."""
-        remaining = self.n_iter - (int(np.ceil(self.spent - 1e-9)) if self.brackets is not None
-                                   else len(self.scores))
+    def new_rows(self, keys, pending=frozenset()):
+        """Rows of a batch that are new candidates (neither evaluated nor among the
+        ``pending`` keys, whose evaluation is under way), within the remaining budget."""
+        remaining = self.n_iter - len(pending) - (
+            int(np.ceil(self.spent - 1e-9)) if self.brackets is not None else len(self.scores))
         rows, seen = [], set()
         for i, key in enumerate(keys):
-            if key not in self.scores and key not in seen:
+            if key not in self.scores and key not in pending and key not in seen:
                 seen.add(key)
                 rows.append(i)
         return rows[:remaining]
