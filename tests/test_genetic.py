@@ -14,13 +14,8 @@ from sksearch._cube import CubeLayout, Group
 from sksearch._genetic import GeneticSearchCV
 from sksearch._testing import FunctionEstimator, make_function, minimize
 from sksearch.optimizers import RandomSampler
-from sksearch.optimizers._genetic import (
-    GeneticAlgorithm,
-    Genes,
-    default_population_size,
-    stochastic_universal_sampling,
-    tournament_selection,
-)
+from sksearch.optimizers._genes import Genes, stochastic_universal_sampling, tournament_selection
+from sksearch.optimizers._genetic import GeneticAlgorithm, default_population_size
 from sksearch.space import Categorical, Integer, Real, Space
 
 # Optimizer seeds are offset from the functions' seeds so that the two
@@ -81,6 +76,50 @@ def test_beats_random_sampling_by_half(name, budget):
     ga = median_regret(lambda layout, seed: GeneticAlgorithm(layout, random_state=seed),
                        name, budget)
     assert ga < 0.5 * random_median_regret(name, budget)
+
+
+@pytest.mark.parametrize("name, budget", [("sphere", 50), ("branin", 50), ("rosenbrock", 50),
+                                          ("ackley", 50), ("styblinski_tang", 80)])
+def test_prescreening_lowers_the_median_regret(name, budget):
+    # plain (1) against the default pre-selection (8), 20 seeds
+    plain, screened = (
+        median_regret(lambda layout, seed: GeneticAlgorithm(layout, prescreening=k,
+                                                            random_state=seed), name, budget)
+        for k in (1, 8))
+    assert screened < 0.8 * plain
+
+
+def ask_and_rewind(ga):
+    """``ga.ask()``, then its random stream and its probes' turn set back to before it."""
+    state, n_probes = ga.rng.bit_generator.state, ga._n_probes
+    X = ga.ask()
+    ga.rng.bit_generator.state, ga._n_probes = state, n_probes
+    return X
+
+
+def test_prescreened_children_are_the_models_first_among_those_bred():
+    f = make_function("sphere", 0)
+    ga = GeneticAlgorithm(f.layout, prescreening=8, random_state=3)
+    run(ga, f, 2)
+    X = ask_and_rewind(ga)
+    # the same draws again: the probe, then 8 times the children bred
+    n_children = len(X) - 1
+    ga._probe(1)
+    bred = f.layout.snap(ga._breed(8 * n_children))
+    assert len(bred) == 8 * n_children
+    ranked = bred[ga._screen.rank(bred)]
+    np.testing.assert_array_equal(X[1:], ranked[:n_children])
+    assert not ga.known.taken(X).any()
+
+
+def test_prescreening_of_one_breeds_only_the_children_asked():
+    f = make_function("sphere", 0)
+    a = GeneticAlgorithm(f.layout, prescreening=1, random_state=3)
+    run(a, f, 1)
+    X = ask_and_rewind(a)
+    probe = a._probe(1)
+    bred = a._breed(len(X))[: len(X) - 1]
+    np.testing.assert_array_equal(X, a._make_unique(a.layout.snap(np.vstack([probe, bred]))))
 
 
 def test_mixed_function_finds_best_integer_and_choice():
@@ -480,6 +519,8 @@ def test_default_population_size_follows_the_number_of_genes():
     ({"population_size": 1}, "population_size must be at least 2"),
     ({"population_size": 6, "elitism": 6}, "elitism must be in"),
     ({"mutation_rate": 1.5}, "mutation_rate must be in"),
+    ({"prescreening": 0}, "prescreening must be an integer of at least 1, got 0"),
+    ({"prescreening": 2.5}, "prescreening must be an integer of at least 1, got 2.5"),
 ])
 def test_invalid_parameters_raise(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -547,6 +588,8 @@ def test_search_params_round_trip_through_clone():
     ({"population_size": True}, "'population_size' parameter .*not a bool"),
     ({"tournament_size": np.True_}, "'tournament_size' parameter .*not a bool"),
     ({"mutation_rate": False}, "'mutation_rate' parameter .*not a bool"),
+    ({"prescreening": 0}, "'prescreening' parameter .* int in the range \\[1, inf\\) .*Got 0"),
+    ({"prescreening": True}, "'prescreening' parameter .*not a bool"),
     ({"population_size": 4, "elitism": 4}, "elitism=4 must be smaller"),
 ])
 def test_search_invalid_parameters_raise(kwargs, message):
