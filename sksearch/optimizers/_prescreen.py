@@ -10,6 +10,10 @@ from ._gp import GaussianProcess
 MAX_POINTS = 256
 #: Finite scores needed before the model ranks anything.
 MIN_POINTS = 4
+#: The model's hyperparameters are fitted again once the scores told have
+#: grown by this factor since their last fit; in between it is only
+#: conditioned on the new scores (a generation adds few to many).
+REFIT_GROWTH = 1.2
 
 
 class Prescreen:
@@ -19,8 +23,9 @@ class Prescreen:
     it evaluates and evaluates those a cheap model of the scores finds most
     promising: pre-selection (Emmerich, Giotis, Özdemir, Bäck & Giannakoglou,
     2002). The model here is a Gaussian process (ARD Matérn 5/2) of the
-    last :data:`MAX_POINTS` finite scores told, refitted at each ranking from
-    its previous hyperparameters; candidates are ranked by expected
+    last :data:`MAX_POINTS` finite scores told, conditioned on them at each
+    ranking, its hyperparameters fitted again (from the last ones) whenever
+    the scores told have grown by :data:`REFIT_GROWTH`; candidates are ranked by expected
     improvement over the best score told (Jones et al., 1998), which weighs
     a high predicted score against an uncertain one.
 
@@ -46,6 +51,7 @@ class Prescreen:
         self.random_state = random_state
         self._X, self._y = [], []
         self._gp = None
+        self._fitted_on = 0  # scores told at the last fit of the hyperparameters
 
     def add(self, X, y):
         """Remember the scores ``y`` of cube points ``X`` (NaN scores are left out)."""
@@ -71,6 +77,9 @@ class Prescreen:
         X, y = np.array(self._X[-MAX_POINTS:]), np.array(self._y[-MAX_POINTS:])
         if self._gp is None:
             self._gp = GaussianProcess(random_state=self.random_state)
-        self._gp.fit(X, y)
+        optimize = len(self._y) >= REFIT_GROWTH * self._fitted_on
+        self._gp.fit(X, y, optimize=optimize)
+        if optimize:
+            self._fitted_on = len(self._y)
         mean, std = self._gp.predict(candidates, return_std=True)
         return np.argsort(-expected_improvement(mean, std, y.max()), kind="stable")
