@@ -18,9 +18,11 @@ The normalized score of a strategy on a problem is Bayesmark's: 0 is the
 median over seeds of random search's final best CV score, 100 the best final
 best CV score of any run on that problem; the strategy's score is that of its
 median final best over seeds. ``bayesmark.md`` gives it per problem and the
-mean over problems, with the mean rank per (problem, seed) beside it: the seed
-also draws the problem's held-out rows and folds, so the score's 0 and 100
-mix runs on different splits while a rank compares runs on the same one.
+mean over problems, with the mean rank per (problem, seed) beside it. A
+problem is one fixed objective (its data, split, folds and model's
+``random_state`` come from :data:`benchmarks.bayesmark_tasks.SPLIT_SEED`; the
+run's seed draws only the search), so the score's 0 and 100 and every run
+between them are final bests of the same function.
 """
 
 import argparse

@@ -22,8 +22,14 @@ Choices made so that every strategy runs the whole suite (64 evaluations,
 3 seeds) in about an hour on one core, stated here once:
 
 * The features are standardized (as Bayesmark's loader does), then 20% of
-  the rows are held out (stratified for classifiers); the seed draws the
-  split, the folds and the search. Digits is subsampled to 300 rows.
+  the rows are held out (stratified for classifiers). Digits is subsampled
+  to 300 rows.
+* Every problem is one fixed objective: its digits subsample, its held-out
+  rows, its shuffled folds and its model's ``random_state`` are all drawn
+  from :data:`SPLIT_SEED`, whatever the run's seed; the run's seed draws only
+  the search. So the runs of every strategy and seed on a problem tune the
+  same function, and their final best CV scores are comparable with each
+  other.
 * Bayesmark searches some reals on a logit scale; sksearch's dimensions have
   linear and log scales only, so those are searched linearly over the same
   bounds.
@@ -34,8 +40,9 @@ Choices made so that every strategy runs the whole suite (64 evaluations,
   no longer runs on more than two classes: it is tuned on breast cancer.
 
 Nothing here imports :mod:`benchmarks.tasks`: :data:`PROBLEMS` maps each name
-to its description and to a function of the seed returning the keyword
-arguments of a :class:`benchmarks.tasks.Instance`.
+to its description and to a function of the run's seed returning the keyword
+arguments of a :class:`benchmarks.tasks.Instance` (the same ones for every
+seed: the search's seed is given to the strategy apart).
 """
 
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
@@ -50,6 +57,9 @@ from sklearn.tree import DecisionTreeClassifier
 
 from sksearch.space import Integer, Real
 
+#: The seed of every problem's data: its subsample, held-out rows, folds and model's
+#: ``random_state`` (the run's seed draws only the search).
+SPLIT_SEED = 0
 #: Folds of every problem, as in Bayesmark.
 N_SPLITS = 5
 #: Rows of digits kept (of 1,797).
@@ -88,22 +98,27 @@ _MLP_SGD = {**_MLP, "power_t": Real(0.1, 0.9), "momentum": Real(0.001, 0.999)}
 
 
 def _problem(estimator, space, data, scoring="accuracy"):
-    """A function of the seed: the keyword arguments of the problem's instance."""
+    """A function of the run's seed: the keyword arguments of the problem's instance.
+
+    The seed is not used: the data, the folds and the model's ``random_state``
+    are drawn from :data:`SPLIT_SEED`, so every seed gets the same objective.
+    """
     def build(seed):
+        del seed  # the search's seed: the strategy gets it, not the problem
         X, y = _LOADERS[data](return_X_y=True)
         classify = data != "diabetes"
         if data == "digits":
             X, _, y, _ = train_test_split(X, y, train_size=DIGITS_ROWS, stratify=y,
-                                          random_state=seed)
+                                          random_state=SPLIT_SEED)
         X = StandardScaler().fit_transform(X)
         X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=0.2, stratify=y if classify else None, random_state=seed)
+            X, y, test_size=0.2, stratify=y if classify else None, random_state=SPLIT_SEED)
         folds = StratifiedKFold if classify else KFold
         model = estimator()
         if "random_state" in model.get_params():
-            model.set_params(random_state=seed)
+            model.set_params(random_state=SPLIT_SEED)
         return {"estimator": model, "space": dict(space), "X_train": X_train,
-                "y_train": y_train, "cv": folds(N_SPLITS, shuffle=True, random_state=seed),
+                "y_train": y_train, "cv": folds(N_SPLITS, shuffle=True, random_state=SPLIT_SEED),
                 "scoring": scoring, "X_test": X_test, "y_test": y_test}
 
     return build

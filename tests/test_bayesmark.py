@@ -18,7 +18,7 @@ from benchmarks.bayesmark import (  # noqa: E402
     normalized_scores,
     report_markdown,
 )
-from benchmarks.bayesmark_tasks import N_SPLITS, PROBLEMS  # noqa: E402
+from benchmarks.bayesmark_tasks import N_SPLITS, PROBLEMS, SPLIT_SEED  # noqa: E402
 from benchmarks.competitors import STRATEGIES  # noqa: E402
 from benchmarks.tasks import SUITES, TASKS  # noqa: E402
 
@@ -40,8 +40,27 @@ def test_problem_is_5_fold_over_its_estimators_parameters(name):
     assert set(instance.space) <= set(instance.estimator.get_params())
     assert instance.cv.get_n_splits() == N_SPLITS
     assert len(instance.X_train) == len(instance.y_train) > 4 * len(instance.X_test) - 4
-    # the seed draws the held-out rows
-    assert not np.array_equal(TASKS[name].build(2).X_test, instance.X_test)
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_every_seed_of_a_problem_tunes_the_same_objective(name):
+    one, two = TASKS[name].build(1), TASKS[name].build(2)
+    for part in ("X_train", "y_train", "X_test", "y_test"):
+        assert np.array_equal(getattr(one, part), getattr(two, part)), part
+    assert [test.tolist() for _, test in one.cv.split(one.X_train, one.y_train)] == \
+        [test.tolist() for _, test in two.cv.split(two.X_train, two.y_train)]
+    params = one.estimator.get_params()
+    assert params == two.estimator.get_params()
+    if "random_state" in params:
+        assert params["random_state"] == SPLIT_SEED
+    assert one.scoring == two.scoring and one.space == two.space
+
+
+@pytest.mark.parametrize("strategy", ["sksearch-bayes-gp", "sklearn-random"])
+def test_the_runs_seed_still_draws_the_search(strategy):
+    instance = TASKS["bm_knn_digits"].build(0)
+    runs = [STRATEGIES[strategy].run(instance, 6, seed).scores for seed in (1, 2)]
+    assert runs[0] != runs[1]
 
 
 def test_every_strategy_of_the_suite_is_a_benchmark_strategy():
