@@ -126,7 +126,7 @@ class Genes:
         return X
 
     def diversity(self, X):
-        """Mean spread of the genes of ``X`` (see :meth:`GeneticAlgorithm.diversity`)."""
+        """Mean spread of the genes of ``X`` (see :meth:`~sksearch.optimizers.GeneticAlgorithm.diversity`)."""
         if len(X) < 2 or len(self) == 0:
             return 1.0
         spreads = []
