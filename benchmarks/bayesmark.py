@@ -5,6 +5,8 @@ Usage (from the repository root)::
     python -m benchmarks.bayesmark                   # every strategy; continues a cut run
     python -m benchmarks.bayesmark --redo sksearch   # sksearch's strategies only, again
     python -m benchmarks.bayesmark --report          # the tables from the runs on disk
+    python -m benchmarks.bayesmark --seeds 10 --strategies optuna-tpe,sklearn-random
+                                                     # more seeds for some strategies
 
 The nine problems are :mod:`benchmarks.bayesmark_tasks`; each (problem,
 strategy, seed) run is one record of ``results.jsonl`` in the output
@@ -52,6 +54,8 @@ def main(argv=None):
                         + ", ".join(STRATEGIES) + ")")
     parser.add_argument("--redo", help="comma-separated strategies whose runs are dropped and "
                         "run again ('sksearch': all of sksearch's)")
+    parser.add_argument("--seeds", type=int, help="seeds per problem (default: "
+                        "bayesmark_tasks.N_SEEDS); more seeds add runs to those on disk")
     parser.add_argument("--report", action="store_true", help="only write the report")
     args = parser.parse_args(argv)
     strategies = _pick(args.strategies, STRATEGIES)
@@ -60,7 +64,7 @@ def main(argv=None):
             redo = [name for name in STRATEGIES if name.startswith("sksearch-")] \
                 if args.redo == "sksearch" else _pick(args.redo, STRATEGIES)
             drop_runs(args.out / "results.jsonl", redo)
-        run_suite(SUITE, args.out, strategies, jobs=1, resume=True)
+        run_suite(SUITE, args.out, strategies, jobs=1, resume=True, seeds=args.seeds)
     records = _read(args.out / "results.jsonl")
     meta_path = args.out / "meta.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}

@@ -15,6 +15,7 @@ Every search runs with ``n_jobs=1`` and BLAS/OpenMP limited to one thread;
 """
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -52,19 +53,27 @@ def main(argv=None):
     parser.add_argument("--tasks", help="comma-separated task names (default: the suite's)")
     parser.add_argument("--jobs", type=int, default=1, choices=(1, 2),
                         help="searches run at the same time, one process each")
+    parser.add_argument("--seeds", type=int, help="seeds per task (default: the suite's)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the records already in results.jsonl and run the rest")
     args = parser.parse_args(argv)
     out = args.out or Path(__file__).parent / "out" / args.suite
     names = _pick(args.strategies, STRATEGIES)
     tasks = _pick(args.tasks, TASKS) if args.tasks else None
-    run_suite(args.suite, out, names, tasks=tasks, jobs=args.jobs, resume=args.resume)
+    run_suite(args.suite, out, names, tasks=tasks, jobs=args.jobs, resume=args.resume,
+              seeds=args.seeds)
 
 
 def run_suite(suite_name, out, strategies=None, *, tasks=None, jobs=1, resume=False,
-              log=print):
-    """Run ``suite_name`` into directory ``out``; return the records."""
+              seeds=None, log=print):
+    """Run ``suite_name`` into directory ``out``; return the records.
+
+    ``seeds`` replaces the suite's number of seeds per task (seeds
+    ``0 .. seeds - 1``; with ``resume``, the runs already there are kept).
+    """
     suite = SUITES[suite_name]
+    if seeds is not None:
+        suite = dataclasses.replace(suite, function_seeds=seeds, real_seeds=seeds)
     strategies = list(strategies or STRATEGIES)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
