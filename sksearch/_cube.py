@@ -148,6 +148,8 @@ class CubeLayout:
             kinds[g.columns] = g.kind
         #: Per column: True where the column is continuous (a real parameter).
         self.continuous = kinds == REAL
+        #: Per column: True where the column belongs to a categorical's one-hot block.
+        self.categorical = kinds == CATEGORICAL
         #: Per column: number of values of an integer column, else 0.
         self.levels = np.zeros(self.n_dims, dtype=int)
         for g in self.groups:

@@ -7,7 +7,12 @@ from scipy.optimize import approx_fprime
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
-from sksearch.optimizers._gp import GaussianProcess, _negative_log_likelihood
+from sksearch.optimizers._gp import (
+    ONE_HOT_PRIOR_SHIFT,
+    GaussianProcess,
+    _length_scale_prior,
+    _negative_log_likelihood,
+)
 from sksearch.optimizers._warping import yeo_johnson
 
 LENGTH_SCALE = np.array([0.3, 0.5, 2.0])
@@ -93,6 +98,65 @@ def test_fit_finds_the_relevant_input_and_the_noise():
     assert 0.025 < noise_std < 0.1
     start = np.log(np.r_[0.5, 0.5, 1.0, 1e-3])
     assert gp.log_marginal_likelihood_value_ > gp.log_marginal_likelihood(start) + 10
+
+
+def test_length_scale_prior_gradient_matches_finite_differences():
+    theta = np.log([0.3, 0.5, 2.0, 7.0, 1.3, 0.01])
+    for categorical in (None, np.array([False, False, True, True])):
+        value = lambda t: _length_scale_prior(t, categorical)[0]  # noqa: E731
+        gradient = _length_scale_prior(theta, categorical)[1]
+        np.testing.assert_allclose(gradient, approx_fprime(theta, value, 1e-7),
+                                   rtol=1e-5, atol=1e-6)
+    # one-hot columns: a log-normal centred on sqrt(2) + log(d) / 2 + the shift,
+    # ordered ones unchanged
+    d, mask = 4, np.array([False, False, True, True])
+    centre = np.sqrt(2) + np.log(d) / 2 + ONE_HOT_PRIOR_SHIFT
+    at_centre = np.r_[np.log([0.3, 0.5]), centre, centre, 0.0, 0.0]
+    assert _length_scale_prior(at_centre, mask)[1][2:4] == pytest.approx([0.0, 0.0])
+    assert _length_scale_prior(at_centre, mask)[1][:2] == pytest.approx(
+        _length_scale_prior(at_centre)[1][:2])
+
+
+def _three_choices(seed):
+    # a score whose shape in x is the same for the three choices of a
+    # categorical (one-hot columns 1 to 3), shifted by a constant per choice;
+    # the last choice is seen at 3 points, the others at 8
+    rng = np.random.default_rng(seed)
+    x = rng.random(19)
+    choice = np.r_[np.repeat([0, 1], 8), [2, 2, 2]]
+    X = np.column_stack([x] + [choice == c for c in range(3)]).astype(float)
+    return X, np.sin(6 * x) + 0.3 * choice
+
+
+def test_categorical_columns_share_what_the_other_choices_taught():
+    x_test = np.linspace(0, 1, 41)
+    X_test = np.column_stack([x_test, np.zeros(41), np.zeros(41), np.ones(41)])
+    truth = np.sin(6 * x_test) + 0.6
+    ratios = []
+    for seed in range(4):
+        X, y = _three_choices(seed)
+        errors = [np.sqrt(np.mean((GaussianProcess(categorical=categorical, random_state=0)
+                                   .fit(X, y).predict(X_test) - truth) ** 2))
+                  for categorical in (None, [False, True, True, True])]
+        ratios.append(errors[1] / errors[0])
+    # the one-hot prior lets the little-seen choice borrow the others' shape
+    assert max(ratios) < 0.7
+    assert np.mean(ratios) < 0.5
+
+
+def test_categorical_choices_that_differ_are_told_apart():
+    # sin for one choice, cos for the other, 12 points each: the long prior
+    # must not blur them
+    rng = np.random.default_rng(0)
+    x, choice = rng.random(24), np.repeat([0, 1], 12)
+    X = np.column_stack([x, choice == 0, choice == 1]).astype(float)
+    score = lambda x, c: np.where(c == 0, np.sin(6 * x), np.cos(6 * x))  # noqa: E731
+    gp = GaussianProcess(categorical=[False, True, True], random_state=0).fit(X, score(x, choice))
+    x_test = np.linspace(0, 1, 41)
+    for c in (0, 1):
+        X_test = np.column_stack([x_test, np.full(41, c == 0), np.full(41, c == 1)])
+        error = np.sqrt(np.mean((gp.predict(X_test) - score(x_test, c)) ** 2))
+        assert error < 0.05
 
 
 def test_refit_is_warm_started_and_deterministic():

@@ -88,8 +88,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
         super().__init__(layout, n_initial_points=n_initial_points, batch_size=batch_size,
                          random_state=random_state)
         self.acquisition = Acquisition(acquisition, xi=xi, kappa=kappa)
-        self._raw_gp = GaussianProcess(random_state=self.rng)
-        self._warped_gp = GaussianProcess(random_state=self.rng)
+        self._raw_gp = GaussianProcess(categorical=layout.categorical, random_state=self.rng)
+        self._warped_gp = GaussianProcess(categorical=layout.categorical, random_state=self.rng)
         self._exponent = None  # of the warping in use; None: no warping
         self._n_fits = 0
 

@@ -193,7 +193,8 @@ class GeneticAlgorithm(Optimizer):
         self._seeds = None  # (X, y) evaluated before the search, best first
         self._probe_keys = set()  # the probes of the batch last asked
         self._n_probes = 0
-        self._screen = Prescreen(random_state=self.rng)  # a model of every score told
+        # a model of every score told
+        self._screen = Prescreen(layout.categorical, random_state=self.rng)
 
     def ask(self):
         """The next generation: a Latin hypercube first, then children."""

@@ -31,6 +31,9 @@ class Prescreen:
 
     Parameters
     ----------
+    categorical : array-like of bool of shape (n_dims,), default=None
+        The cube's one-hot columns (see
+        :class:`~sksearch.optimizers._gp.GaussianProcess`).
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the model's likelihood restarts.
 
@@ -47,7 +50,8 @@ class Prescreen:
     [1, 2, 0]
     """
 
-    def __init__(self, random_state=None):
+    def __init__(self, categorical=None, random_state=None):
+        self.categorical = categorical
         self.random_state = random_state
         self._X, self._y = [], []
         self._gp = None
@@ -76,7 +80,8 @@ class Prescreen:
             return np.arange(len(candidates))
         X, y = np.array(self._X[-MAX_POINTS:]), np.array(self._y[-MAX_POINTS:])
         if self._gp is None:
-            self._gp = GaussianProcess(random_state=self.random_state)
+            self._gp = GaussianProcess(categorical=self.categorical,
+                                       random_state=self.random_state)
         optimize = len(self._y) >= REFIT_GROWTH * self._fitted_on
         self._gp.fit(X, y, optimize=optimize)
         if optimize:
