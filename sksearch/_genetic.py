@@ -136,7 +136,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
     >>> search.fit(X, y).best_params_["kernel"]
     'rbf'
     >>> round(float(search.best_score_), 2)
-    0.98
+    0.99
     >>> search.cv_results_["iteration"].tolist()  # generation: 6 + 4 + 4 + ...
     [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5]
     """
