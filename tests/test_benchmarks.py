@@ -414,3 +414,19 @@ def test_near_duplicates_are_pairs_equal_but_for_floats_within_the_tolerance():
     assert pairs == 1  # the first two; the third differs in its kernel
     assert smallest == pytest.approx(1e-6, rel=1e-3)
     assert count(params, rtol=1e-7)[0] == 0
+
+
+def test_performance_report_has_every_table_in_one_run(tmp_path):
+    out = tmp_path / "performance.md"
+    subprocess.run([sys.executable, "-m", "benchmarks.performance", "--smoke", "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    report = out.read_text()
+    for title in ("## Shifted functions: median regret", "## Bayesmark-style suite",
+                  "## Time per proposal", "## Near-duplicate candidates",
+                  "## Batches of 16", "## Speedup of n_jobs=2"):
+        assert title in report
+    # what the side-by-side records say of sksearch's GP and TPE, and the GA's score
+    assert "sksearch GP / best competitor (at or below 1 on" in report
+    assert "sksearch TPE at or below Optuna's TPE on" in report
+    assert "| sksearch-ga |" in report
+    assert "| sksearch-pso |" in report and "| sklearn-random |" in report
