@@ -58,9 +58,9 @@ class GaussianProcess:
     ----------
     categorical : array-like of bool of shape (n_dims,), default=None
         Columns of one-hot blocks (categorical parameters). Their length
-        scales get a prior of long scales (see :func:`_length_scale_prior`):
-        the choices of a categorical start out alike and are told apart as
-        far as the scores ask. None: no such column.
+        scales get a prior of their own (see :func:`_length_scale_prior`):
+        the choices of a categorical start out correlated and are told apart
+        as far as the scores ask. None: no such column.
     n_restarts : int, default=2
         Random starting points of the likelihood maximization on a restart
         (see :meth:`fit`), besides the previous fit's hyperparameters (or a
@@ -404,8 +404,9 @@ def _length_scale_prior(theta, categorical=None):
     """
     log_l = theta[:-2]
     grad = np.zeros_like(theta)
-    gamma = 6.0 * np.exp(log_l) - 3.0 * log_l
-    gamma_grad = 6.0 * np.exp(log_l) - 3.0
+    length_scale = np.exp(log_l)
+    gamma = 6.0 * length_scale - 3.0 * log_l
+    gamma_grad = 6.0 * length_scale - 3.0
     if categorical is None or not categorical.any():
         grad[:-2] = gamma_grad
         return np.sum(gamma), grad
