@@ -30,16 +30,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import batch_scaling, near_duplicates, proposal_time, speedup
-from benchmarks.bayes_functions import _read_cache
+from benchmarks.bayes_functions import METHODS, _read_cache
 from benchmarks.bayesmark import report_markdown
 from benchmarks.run import _read
 from benchmarks.side_by_side import CACHE, SUITE, table
 
 RESULTS = Path(__file__).parent / "results"
-#: Columns of the side-by-side table; the first two are sksearch's.
-METHODS = ("gp", "tpe", "random", "skopt-gp", "optuna-tpe", "optuna-tpe-mv", "optuna-gp",
-           "ngopt")
-COMPETITORS = ("skopt-gp", "optuna-tpe", "optuna-tpe-mv", "optuna-gp", "ngopt")
+#: The other libraries' methods of the side-by-side table (not sksearch's, not random search).
+COMPETITORS = tuple(m for m in METHODS if m not in ("gp", "tpe", "random"))
 SIDE_BY_SIDE_SEEDS = 5
 
 #: (section title, benchmark, arguments, arguments with --smoke)
