@@ -22,7 +22,7 @@ import numpy as np
 
 from benchmarks.bayes_functions import N_INITIAL_POINTS, argument_parser, function
 from benchmarks.proposal_time import OPTIMIZERS
-from sksearch._bayes import default_batch_size
+from sksearch._bayes_search import default_batch_size
 from sksearch._testing import minimize
 
 #: name -> (batch size, asked ahead?)

@@ -33,7 +33,7 @@ import numpy as np
 from benchmarks.bayes_functions import N_INITIAL_POINTS, argument_parser, function
 from benchmarks.competitors import _ClockedOptimizer
 from benchmarks.proposal_time import BATCH, OPTIMIZERS
-from sksearch._bayes import default_batch_size
+from sksearch._bayes_search import default_batch_size
 from sksearch._testing import minimize
 
 # BayesSearchCV's batch when nothing is set: scikit-learn's default cv has 5 folds.

@@ -298,14 +298,14 @@ _PROXY = "ask + tell of the optimizer, timed by a proxy"
 STRATEGIES = {
     s.name: s
     for s in [
-        Strategy("sksearch-pso", "sksearch", ("sksearch._pso",),
+        Strategy("sksearch-pso", "sksearch", ("sksearch._pso_search",),
                  functools.partial(_run_sksearch, "PSOSearchCV", {}), _PROXY),
-        Strategy("sksearch-ga", "sksearch", ("sksearch._genetic",),
+        Strategy("sksearch-ga", "sksearch", ("sksearch._genetic_search",),
                  functools.partial(_run_sksearch, "GeneticSearchCV", {}), _PROXY),
-        Strategy("sksearch-bayes-gp", "sksearch", ("sksearch._bayes",),
+        Strategy("sksearch-bayes-gp", "sksearch", ("sksearch._bayes_search",),
                  functools.partial(_run_sksearch, "BayesSearchCV", {"surrogate": "gp"}),
                  _PROXY),
-        Strategy("sksearch-bayes-tpe", "sksearch", ("sksearch._bayes",),
+        Strategy("sksearch-bayes-tpe", "sksearch", ("sksearch._bayes_search",),
                  functools.partial(_run_sksearch, "BayesSearchCV", {"surrogate": "tpe"}),
                  _PROXY),
         Strategy("sklearn-random", "scikit-learn", ("sklearn",), _run_random,

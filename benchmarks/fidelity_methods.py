@@ -42,7 +42,7 @@ from sklearn.model_selection import HalvingRandomSearchCV, RandomizedSearchCV, c
 from threadpoolctl import threadpool_limits
 
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
-from sksearch._resources import Resource
+from sksearch.engine.fidelity._resources import Resource
 
 from .competitors import Strategy
 from .spaces import to_configspace, to_optuna, to_scipy

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from sksearch._brackets import MIN_AGREEMENT, MIN_PAIRS, Bracket, Brackets
+from sksearch.engine.fidelity._brackets import MIN_AGREEMENT, MIN_PAIRS, Bracket, Brackets
 
 from .fidelity_methods import COMPETITORS, FACTOR, METHODS, REFERENCE, SKSEARCH_MF
 from .report import machine_markdown

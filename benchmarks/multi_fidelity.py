@@ -52,8 +52,8 @@ from sklearn.model_selection import ParameterSampler, StratifiedKFold, train_tes
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 
-from sksearch._brackets import ladder
-from sksearch._resources import AUTO_RUNGS
+from sksearch.engine.fidelity._brackets import ladder
+from sksearch.engine.fidelity._resources import AUTO_RUNGS
 from sksearch.space import Categorical, Integer, Real
 
 from .fidelity_methods import FACTOR, METHODS, Fidelity, RungEvaluator

@@ -4,10 +4,10 @@ and Bayesian optimization, as drop-in replacements for ``RandomizedSearchCV``.
 >>> from sksearch import PSOSearchCV, GeneticSearchCV, BayesSearchCV
 """
 
-from ._bayes import BayesSearchCV
-from ._callbacks import SearchState
-from ._genetic import GeneticSearchCV
-from ._pso import PSOSearchCV
+from ._bayes_search import BayesSearchCV
+from .engine._callbacks import SearchState
+from ._genetic_search import GeneticSearchCV
+from ._pso_search import PSOSearchCV
 
 __version__ = "0.1.0"
 

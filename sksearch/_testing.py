@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._loop import Loop
+from .engine._loop import Loop
 from .space import Categorical, Integer, Real, Space
 
 FUNCTIONS = ("sphere", "branin", "rosenbrock", "styblinski_tang", "mixed", "log_scale",
@@ -87,13 +87,13 @@ def make_function(name, seed=0, dim=None):
 def minimize(optimizer, function, budget, before_ask=None):
     """Run ``optimizer`` on ``function`` through the search loop; the regret curve.
 
-    The loop is the searches' own (:class:`sksearch._loop.Loop`): the
+    The loop is the searches' own (:class:`sksearch.engine._loop.Loop`): the
     optimizer is told ``-function.on_cube(X)`` (optimizers maximize), a
     candidate already evaluated is answered from its known value and costs
     nothing, the batch that reaches ``budget`` is evaluated up to it and not
     told, and the run stops after ``MAX_STALLED_BATCHES`` batches without a
     new candidate. ``before_ask(loop)``, if given, runs before each ask (see
-    :class:`~sksearch._loop.Loop`).
+    :class:`~sksearch.engine._loop.Loop`).
 
     Returns
     -------

@@ -47,9 +47,9 @@ A search that samples around the best candidate so far:
 (12, True)
 """
 
-from ._cube import CubeLayout, Group
-from ._callbacks import SearchState
-from ._search import BaseOptimizerSearch
+from .space._cube import CubeLayout, Group
+from .engine._callbacks import SearchState
+from .engine._base_search import BaseOptimizerSearch
 from .optimizers import Optimizer
 
 __all__ = ["BaseOptimizerSearch", "CubeLayout", "Group", "Optimizer", "SearchState"]

@@ -9,7 +9,7 @@ from scipy.stats import loguniform
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import KFold
 
-from sksearch._loop import Loop
+from sksearch.engine._loop import Loop
 from sksearch.base import BaseOptimizerSearch
 from sksearch.optimizers import (
     BayesianOptimizer,

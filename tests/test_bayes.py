@@ -6,7 +6,7 @@ from scipy.stats import norm
 
 from sksearch import BayesSearchCV
 from sksearch._testing import FunctionEstimator, make_function, minimize
-from sksearch.optimizers._acquisition import Acquisition, expected_improvement, log_h
+from sksearch.optimizers.surrogates._acquisition import Acquisition, expected_improvement, log_h
 from sksearch.optimizers._bayes import BayesianOptimizer
 from sksearch.optimizers._tpe import TreeParzenEstimator
 from sksearch.space import Categorical, Integer, Real, Space

@@ -194,11 +194,11 @@ def test_speedup_table_reports_medians_and_unavailable_searches():
 
     results = {
         "sksearch-pso": {"times": {1: [10.0, 12.0, 30.0], 2: [6.0, 5.0, 7.0]}, "same": True},
-        "sksearch-ga": {"unavailable": "sksearch._genetic cannot be imported"},
+        "sksearch-ga": {"unavailable": "sksearch._genetic_search cannot be imported"},
     }
     rows = speedup_table(results).splitlines()
     assert rows[2] == "| sksearch-pso | 12.0 | 6.0 | 2.00x | yes |"
-    assert rows[3].startswith("| sksearch-ga | - | - | - | unavailable: sksearch._genetic")
+    assert rows[3].startswith("| sksearch-ga | - | - | - | unavailable: sksearch._genetic_search")
 
 
 def test_evaluations_to_match_random_search():

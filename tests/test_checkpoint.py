@@ -219,7 +219,7 @@ def test_two_searches_cannot_write_one_journal(tmp_path):
 
 
 def test_the_fingerprint_is_the_same_in_every_process(tmp_path):
-    code = ("from sksearch._fingerprint import canonical; from sksearch.space import Space; "
+    code = ("from sksearch.engine._fingerprint import canonical; from sksearch.space import Space; "
             "print(canonical(Space({'features': [{'age', 'income', 'zip', 'score'}, {'a'}], "
             "'k': [frozenset({'x', 'y', 'z'})]}).subspaces))")
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -323,7 +323,7 @@ def test_two_samplers_of_one_class_are_two_spaces(tmp_path):
         def rvs(self, random_state=None, size=None):
             return np.random.RandomState(random_state.randint(2**30)).normal(self.centre, 1)
 
-    from sksearch._fingerprint import canonical
+    from sksearch.engine._fingerprint import canonical
     from sksearch.space import Space
 
     first = canonical(Space({"C": Sampler(0.0)}).subspaces)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sksearch._distinct import MIN_DISTANCE, KnownPoints
+from sksearch.optimizers._distinct import MIN_DISTANCE, KnownPoints
 from sksearch.space import Categorical, Integer, Real, Space
 
 

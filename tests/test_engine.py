@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from sksearch._loop import MAX_STALLED_BATCHES
+from sksearch.engine._loop import MAX_STALLED_BATCHES
 from sksearch.base import BaseOptimizerSearch
 from sksearch._testing import FunctionEstimator
 from sksearch.optimizers import Optimizer

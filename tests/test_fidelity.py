@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sksearch import BayesSearchCV
-from sksearch._brackets import Brackets, ladder
+from sksearch.engine.fidelity._brackets import Brackets, ladder
 from sksearch.space import Integer, Real
 
 # cheap rungs of max_iter stop solvers early, on purpose
@@ -369,7 +369,7 @@ def test_n_iter_no_change_counts_full_resource_evaluations(data):
 def _minimize_with_rungs(optimizer, f, budget, seed):
     """Brackets on a shifted function whose cheap evaluations carry an error that
     shrinks with the resource (a smooth bias of its own, drawn per seed)."""
-    from sksearch._loop import Loop
+    from sksearch.engine._loop import Loop
 
     resources = [1, 3, 9, 27]
     bias = np.random.default_rng(seed).normal(size=f.layout.n_dims)

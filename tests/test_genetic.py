@@ -10,8 +10,8 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from sksearch._cube import CubeLayout, Group
-from sksearch._genetic import GeneticSearchCV
+from sksearch.space._cube import CubeLayout, Group
+from sksearch._genetic_search import GeneticSearchCV
 from sksearch._testing import FunctionEstimator, make_function, minimize
 from sksearch.optimizers import RandomSampler
 from sksearch.optimizers._genes import Genes, stochastic_universal_sampling, tournament_selection

@@ -7,13 +7,13 @@ from scipy.optimize import approx_fprime
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
-from sksearch.optimizers._gp import (
+from sksearch.optimizers.surrogates._gp import (
     ONE_HOT_PRIOR_SHIFT,
     GaussianProcess,
     _length_scale_prior,
     _negative_log_likelihood,
 )
-from sksearch.optimizers._warping import yeo_johnson
+from sksearch.optimizers.surrogates._warping import yeo_johnson
 
 LENGTH_SCALE = np.array([0.3, 0.5, 2.0])
 SIGNAL_VARIANCE, NOISE = 1.3, 0.01

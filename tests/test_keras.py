@@ -24,7 +24,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sksearch.keras
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
-from sksearch._keras_process import quiet_tensorflow
+from sksearch.keras._process import quiet_tensorflow
 from sksearch.keras import KerasClassifier, KerasRegressor
 
 NAMES = np.array(

@@ -17,7 +17,8 @@ from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris
 from sklearn.svm import SVC
 
-from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV, _priors
+from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
+from sksearch.space import _priors
 from sksearch.space import Categorical, Integer, Real, Space
 
 N = 4000

@@ -6,7 +6,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
-from sksearch._pso import PSOSearchCV
+from sksearch._pso_search import PSOSearchCV
 from sksearch._testing import FunctionEstimator, make_function, minimize
 from sksearch.optimizers import RandomSampler
 from sksearch.optimizers._pso import (

@@ -6,7 +6,7 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from sksearch import _sklearn
+from sksearch.engine import _sklearn
 from sksearch.space import Real
 
 X, Y = load_iris(return_X_y=True)

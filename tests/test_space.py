@@ -7,7 +7,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from sksearch._cube import CubeLayout, Group, integer_bounds, integer_center, integer_index
+from sksearch.space._cube import CubeLayout, Group, integer_bounds, integer_center, integer_index
 from sksearch.space import Categorical, Integer, Real, Space
 
 

@@ -1,7 +1,7 @@
 """Ask/tell optimizers on the unit cube (numpy and scipy only).
 
 Each optimizer maximizes a black-box score over ``[0, 1]^d`` described by a
-:class:`~sksearch._cube.CubeLayout`; see :class:`Optimizer` for the contract.
+:class:`~sksearch.space._cube.CubeLayout`; see :class:`Optimizer` for the contract.
 They never fit anything, so they can be driven by any loop.
 """
 

@@ -10,7 +10,7 @@ class Optimizer(ABC):
 
     An optimizer proposes points of ``[0, 1]^d`` (:meth:`ask`) and learns their
     scores (:meth:`tell`). It **maximizes**. It knows the space only through a
-    :class:`~sksearch._cube.CubeLayout` and never fits anything, so it can be
+    :class:`~sksearch.space._cube.CubeLayout` and never fits anything, so it can be
     driven by any loop: the searches of this package, or a numpy function.
 
     The contract:
@@ -33,7 +33,7 @@ class Optimizer(ABC):
       measured there, at ``fidelity`` (the fraction of the full resource,
       in (0, 1]); the ask is then told, once its bracket is over, what
       each of its candidates is worth on the full-resource scale (see
-      :meth:`sksearch._brackets.Brackets.worth`). An optimizer whose
+      :meth:`sksearch.engine.fidelity._brackets.Brackets.worth`). An optimizer whose
       ``flexible_batch`` is True takes ``ask(n)``: the bracket's size.
     * An optimizer whose ``asks_ahead`` is True may be asked its next batch
       before the last one is told: the loop then evaluates the next batch
@@ -52,7 +52,7 @@ class Optimizer(ABC):
     Examples
     --------
     Any optimizer, driven by hand on a numpy function (the searches run the
-    same ask/tell sequence, see :class:`sksearch._loop.Loop`):
+    same ask/tell sequence, see :class:`sksearch.engine._loop.Loop`):
 
     >>> import numpy as np
     >>> from sksearch.optimizers import ParticleSwarm

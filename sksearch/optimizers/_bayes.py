@@ -5,10 +5,10 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ._acquisition import Acquisition, maximize
-from ._gp import GaussianProcess
+from .surrogates._acquisition import Acquisition, maximize
+from .surrogates._gp import GaussianProcess
 from ._model_based import ModelBasedOptimizer
-from ._warping import yeo_johnson
+from .surrogates._warping import yeo_johnson
 
 # Points of the global sample that maximizes the acquisition: uniform ones,
 # and moves from the N_ANCHORS best points seen (Gaussian steps of these
@@ -31,7 +31,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
 
     The first :meth:`ask` returns a maximin Latin hypercube of
     ``n_initial_points``. Every later one fits a
-    :class:`~sksearch.optimizers._gp.GaussianProcess` to the points told so
+    :class:`~sksearch.optimizers.surrogates._gp.GaussianProcess` to the points told so
     far and returns ``batch_size`` points, each the maximizer of the
     acquisition among a global sample (uniform points and moves from the
     best points) polished with L-BFGS-B. After each point of a batch the
@@ -61,7 +61,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
     batch_size : int, default=1
         Points per :meth:`ask` after the initial design.
     acquisition : {"ei", "pi", "ucb"}, default="ei"
-        See :class:`~sksearch.optimizers._acquisition.Acquisition`.
+        See :class:`~sksearch.optimizers.surrogates._acquisition.Acquisition`.
     xi : float, default=0.0
         Improvement demanded by ``"ei"`` and ``"pi"``, in units of the score
         as modelled (after the warping, when one is used).

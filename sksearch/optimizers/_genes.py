@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._cube import CATEGORICAL, INTEGER, reflect
+from ..space._cube import CATEGORICAL, INTEGER, reflect
 
 
 class Genes:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._distinct import KnownPoints
+from ._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 from ._genes import Genes, stochastic_universal_sampling, tournament_selection
 from ._prescreen import Prescreen
@@ -25,7 +25,7 @@ class GeneticAlgorithm(Optimizer):
     """Evolve a population of candidates: select, recombine, mutate, keep the best.
 
     Each candidate is a chromosome whose genes are the parameters of the
-    space: one gene per :class:`~sksearch._cube.Group` of the layout (a real,
+    space: one gene per :class:`~sksearch.space._cube.Group` of the layout (a real,
     an integer, or the whole one-hot block of a categorical, never split).
     The first population is a maximin Latin hypercube. Each later generation
     is one batch of ``population_size - elitism`` children:

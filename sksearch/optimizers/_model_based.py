@@ -4,7 +4,7 @@ from abc import abstractmethod
 
 import numpy as np
 
-from .._distinct import KnownPoints
+from ._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._acquisition import expected_improvement
-from ._gp import GaussianProcess
+from .surrogates._acquisition import expected_improvement
+from .surrogates._gp import GaussianProcess
 
 #: Scores the model is fitted to at most: the most recent ones (a fit costs
 #: cubic time in their number; an evolving population lives where it was last).
@@ -33,7 +33,7 @@ class Prescreen:
     ----------
     categorical : array-like of bool of shape (n_dims,), default=None
         The cube's one-hot columns (see
-        :class:`~sksearch.optimizers._gp.GaussianProcess`).
+        :class:`~sksearch.optimizers.surrogates._gp.GaussianProcess`).
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the model's likelihood restarts.
 

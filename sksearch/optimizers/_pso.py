@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from .._cube import reflect, set_choice
-from .._distinct import KnownPoints
+from ..space._cube import reflect, set_choice
+from ._distinct import KnownPoints
 from ._base import Optimizer, check_tell
 
 # Velocity clamp, as a fraction of the cube's side: it shrinks linearly from

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.special import logsumexp, ndtr, ndtri
 
-from .._cube import CATEGORICAL, INTEGER, one_hot
+from ..space._cube import CATEGORICAL, INTEGER, one_hot
 from ._model_based import ModelBasedOptimizer
 
 # Most good points in the split (Optuna's default gamma: min(ceil(0.1 n), 25)).

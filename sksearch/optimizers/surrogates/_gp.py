@@ -81,7 +81,7 @@ class GaussianProcess:
     Examples
     --------
     >>> import numpy as np
-    >>> from sksearch.optimizers._gp import GaussianProcess
+    >>> from sksearch.optimizers.surrogates._gp import GaussianProcess
     >>> X = np.linspace(0, 1, 8)[:, None]
     >>> gp = GaussianProcess(random_state=0).fit(X, np.sin(6 * X[:, 0]))
     >>> mean, std = gp.predict([[0.5]], return_std=True)

@@ -15,7 +15,7 @@ import numpy as np
 from joblib import hash as joblib_hash
 from sklearn.base import BaseEstimator
 
-from .space import Categorical
+from ..space import Categorical
 
 #: Header fields that must be equal for a journal to be resumed, in the
 #: order they are compared (the error names the first that differs).
@@ -82,7 +82,7 @@ def canonical(value):
     Examples
     --------
     >>> from sklearn.svm import SVC
-    >>> from sksearch._fingerprint import canonical
+    >>> from sksearch.engine._fingerprint import canonical
     >>> canonical({"kernel": {"rbf", "linear"}, "model": SVC(C=2.0), "f": len})
     "{'kernel': {'linear', 'rbf'}, 'model': SVC(C=2.0, ...), 'f': <built-in function len>}"
     """

@@ -11,7 +11,7 @@ would be scored the same, up to noise. The search loop is the last guard
 
 import numpy as np
 
-from ._cube import INTEGER, REAL, set_choice
+from ..space._cube import INTEGER, REAL, set_choice
 
 #: Real parameters closer than this (in cube units, on every real column)
 #: to a known candidate with the same discrete values make a near-duplicate.
@@ -39,7 +39,7 @@ class KnownPoints:
     --------
     >>> import numpy as np
     >>> from sksearch.space import Space, Real
-    >>> from sksearch._distinct import KnownPoints
+    >>> from sksearch.optimizers._distinct import KnownPoints
     >>> known = KnownPoints(Space({"x": Real(0.0, 1.0)}).layout)
     >>> known.add([[0.5]]).tolist()  # new candidates
     [True]

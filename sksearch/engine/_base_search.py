@@ -7,9 +7,9 @@ optimizer in ``_make_optimizer``. ``fit`` does the rest, in this order:
 1. validate the parameters and the space (before any fit);
 2. draw the cross-validation splits once;
 3. open the checkpoint, if any (its journal must come from this search);
-4. run :class:`~sksearch._loop.Loop`: the optimizer asks, each batch of new
+4. run :class:`~sksearch.engine._loop.Loop`: the optimizer asks, each batch of new
    candidates is answered from the journal or cross-validated on the fixed
-   splits (:class:`~sksearch._evaluation.Evaluation`), the optimizer is told
+   splits (:class:`~sksearch.engine._fitting.Evaluation`), the optimizer is told
    the scores, the stopping rules are checked;
 5. pick the best candidate and refit it (one place, whether the results
    were fitted, replayed or interrupted).
@@ -27,14 +27,14 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
-from ._api import complete_class, unknown_keyword_error
-from ._brackets import Brackets
+from ._docs import complete_class, unknown_keyword_error
+from .fidelity._brackets import Brackets
 from ._callbacks import batch_callback_runner, check_batch_callbacks
-from ._checkpoint import Checkpoint
-from ._evaluation import Evaluation, Results
+from ._journal import Checkpoint
+from ._fitting import Evaluation, Results
 from ._fingerprint import fingerprint
 from ._loop import Loop
-from ._resources import check_resource
+from .fidelity._resources import check_resource
 from ._sklearn import (
     BaseSearchCV,
     Interval,
@@ -47,8 +47,8 @@ from ._sklearn import (
     routed_params,
 )
 from ._warm_start import initial_batch
-from .optimizers import Exhaustive
-from .space import Space
+from ..optimizers import Exhaustive
+from ..space import Space
 
 
 class BaseOptimizerSearch(BaseSearchCV):

@@ -3,7 +3,7 @@
 Pure arithmetic on scores: :class:`Brackets` plans which candidates are
 evaluated at which resource, promotes the best of each rung, says what a
 bracket's candidates are worth to an optimizer, and watches whether cheap
-rungs rank candidates as the next rung does. :class:`~sksearch._loop.Loop`
+rungs rank candidates as the next rung does. :class:`~sksearch.engine._loop.Loop`
 runs the plans; nothing here fits or knows an estimator.
 
 The ladder has ``L + 1`` levels, ``resources[k] = max * factor ** (k - L)``

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 
 from ._brackets import ladder
-from ._sklearn import validate_estimator_params
+from .._sklearn import validate_estimator_params
 
 #: Rungs below the full resource when ``min_resources="auto"``: the cheapest
 #: rung gets ``factor ** -AUTO_RUNGS`` of the full resource.

@@ -47,7 +47,7 @@ class Acquisition:
     Examples
     --------
     >>> import numpy as np
-    >>> from sksearch.optimizers._acquisition import Acquisition
+    >>> from sksearch.optimizers.surrogates._acquisition import Acquisition
     >>> ei = Acquisition("ei")
     >>> value, _, _ = ei(np.array([0.0]), np.array([1.0]), best=0.0)
     >>> float(np.exp(value[0]))  # phi(0): the EI of a standard normal at the incumbent

@@ -25,8 +25,8 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._keras_process import import_keras, quiet_tensorflow, unpickle
-from ._sklearn import HasMethods, Interval, StrOptions, check_sample_weight, estimator_fit_context
+from ._process import import_keras, quiet_tensorflow, unpickle
+from ..engine._sklearn import HasMethods, Interval, StrOptions, check_sample_weight, estimator_fit_context
 
 __all__ = ["KerasClassifier", "KerasRegressor"]
 

@@ -30,8 +30,8 @@ def no_bools(constraints):
     Examples
     --------
     >>> from numbers import Integral
-    >>> from sksearch._sklearn import Interval
-    >>> from sksearch._constraints import no_bools
+    >>> from sksearch.engine._sklearn import Interval
+    >>> from sksearch.engine._no_bools import no_bools
     >>> strict = no_bools({"n": [Interval(Integral, 0, None, closed="left"), None]})
     >>> strict["n"][0].is_satisfied_by(True), strict["n"][0].is_satisfied_by(3)
     (False, True)

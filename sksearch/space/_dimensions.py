@@ -1,7 +1,7 @@
 """The dimensions of a search space: Real, Integer and Categorical.
 
 Each dimension decodes its columns of the unit cube to values and encodes
-values back, and says which :class:`~sksearch._cube.Group` of columns it
+values back, and says which :class:`~sksearch.space._cube.Group` of columns it
 takes. Users import them from :mod:`sksearch.space`.
 """
 

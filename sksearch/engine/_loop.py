@@ -14,7 +14,7 @@ The rules:
 * Failed evaluations (NaN) and non-finite scores are told to the optimizer
   as the worst finite score seen so far.
 * With ``brackets`` (multi-fidelity), each ask enters a bracket of
-  successive halving (:mod:`sksearch._brackets`): the loop evaluates its
+  successive halving (:mod:`sksearch.engine.fidelity._brackets`): the loop evaluates its
   candidates at the bracket's cheapest resource, promotes the best of each
   rung to the next, one batch per rung, and tells the optimizer the whole
   ask once the bracket is over, with what each candidate is worth on the
@@ -120,7 +120,7 @@ class Loop:
     Examples
     --------
     >>> import numpy as np
-    >>> from sksearch._loop import Loop
+    >>> from sksearch.engine._loop import Loop
     >>> from sksearch.optimizers import RandomSampler
     >>> from sksearch.space import Space, Real
     >>> layout = Space({"x": Real(-1.0, 1.0)}).layout

@@ -52,7 +52,7 @@ class Checkpoint:
         Where the journal lives; created when absent.
     header : dict
         The fingerprint of the search being fitted
-        (:func:`sksearch._fingerprint.fingerprint`), with its ``seed``.
+        (:func:`sksearch.engine._fingerprint.fingerprint`), with its ``seed``.
     n_dims, n_splits : int
         Shape of the records this search writes, to check those it reads.
     """

@@ -39,7 +39,7 @@ def yeo_johnson(y, exponent=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sksearch.optimizers._warping import yeo_johnson
+    >>> from sksearch.optimizers.surrogates._warping import yeo_johnson
     >>> y = -np.logspace(0, 3, 6)  # minus a loss spanning three decades
     >>> warped, _, _ = yeo_johnson(y)
     >>> bool(np.all(np.diff(warped) < 0))  # the order is kept

@@ -127,7 +127,7 @@ class CubeLayout:
 
     Examples
     --------
-    >>> from sksearch._cube import CubeLayout, Group
+    >>> from sksearch.space._cube import CubeLayout, Group
     >>> layout = CubeLayout([Group("real", 0, 1, 0, 0),
     ...                      Group("categorical", 1, 4, 3, 0)])
     >>> layout.n_dims

@@ -3,9 +3,9 @@
 import warnings
 from numbers import Integral, Real
 
-from ._constraints import no_bools
-from ._search import BaseOptimizerSearch
-from ._sklearn import Interval
+from .engine._no_bools import no_bools
+from .engine._base_search import BaseOptimizerSearch
+from .engine._sklearn import Interval
 from .optimizers._pso import ParticleSwarm
 
 

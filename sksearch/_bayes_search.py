@@ -3,10 +3,10 @@
 import math
 from numbers import Integral, Real
 
-from ._constraints import no_bools
-from ._search import BaseOptimizerSearch
-from ._sklearn import Interval, StrOptions
-from .optimizers._acquisition import ACQUISITIONS
+from .engine._no_bools import no_bools
+from .engine._base_search import BaseOptimizerSearch
+from .engine._sklearn import Interval, StrOptions
+from .optimizers.surrogates._acquisition import ACQUISITIONS
 from .optimizers._bayes import BayesianOptimizer
 from .optimizers._tpe import TreeParzenEstimator
 
