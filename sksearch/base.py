@@ -12,6 +12,9 @@ Three pieces make a strategy:
   engine does the rest (space, folds, duplicates, parallel evaluation,
   checkpoints, stopping rules, refit, ``cv_results_``).
 
+:func:`read_journal` reads a checkpoint's journal without changing it, for
+reporting.
+
 Examples
 --------
 A search that samples around the best candidate so far:
@@ -50,6 +53,8 @@ A search that samples around the best candidate so far:
 from .space._cube import CubeLayout, Group
 from .engine._callbacks import SearchState
 from .engine._base_search import BaseOptimizerSearch
+from .engine._journal import read_journal
 from .optimizers import Optimizer
 
-__all__ = ["BaseOptimizerSearch", "CubeLayout", "Group", "Optimizer", "SearchState"]
+__all__ = ["BaseOptimizerSearch", "CubeLayout", "Group", "Optimizer", "SearchState",
+           "read_journal"]

@@ -7,10 +7,13 @@ when the first batch is logged, never by ``import sksearch``.
 """
 
 import hashlib
+import json
 import math
 import os
 import re
 import time
+
+from .base import read_journal
 
 __all__ = ["MLflowLogger"]
 
@@ -253,8 +256,7 @@ def _journal_key(search):
     if checkpoint is None:
         return None
     path = os.path.abspath(os.fspath(checkpoint))
-    with open(path, encoding="utf-8") as journal:
-        header = journal.readline()
+    header = json.dumps(read_journal(path)["header"], sort_keys=True)
     return hashlib.sha256(f"{path}\n{header}".encode()).hexdigest()
 
 

@@ -154,35 +154,9 @@ class Checkpoint:
 
     # ------------------------------------------------------------------ reading
     def _read(self):
-        """``(header, lines, good_size)``: the journal's header (None for a file that is
-        not a journal), its other lines as ``(number, record)`` and the size of its
-        complete lines (a torn last line is left out)."""
+        """``(header, lines, good_size)`` of the open journal (see :func:`_parse`)."""
         self._file.seek(0)
-        data = self._file.read()
-        if not data:
-            return None, [], 0
-        lines = data.split(b"\n")
-        torn = lines.pop()  # after the last newline: empty unless the last line is torn
-        good_size = len(data) - len(torn)
-        records = []
-        for number, raw in enumerate(lines, start=1):
-            try:
-                records.append(json.loads(raw.decode("utf-8")))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                if number == 1:
-                    return None, [], len(data)
-                raise ValueError(
-                    f"checkpoint {self.path!r}, line {number}: not a JSON journal line ({exc})"
-                ) from None
-        if not records:
-            # a single line without a newline: a journal's first write never
-            # looks like that, so it is someone else's file
-            return None, [], len(data)
-        header = records[0]
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            return None, [], len(data)
-        check_header(header, self.path, VERSION)
-        return header, list(enumerate(records[1:], start=2)), good_size
+        return _parse(self._file.read(), self.path)
 
     def _batches(self, lines):
         """The journaled batches as ``(X, rows, out, batch)``, parts of one batch merged."""
@@ -247,6 +221,77 @@ class Checkpoint:
         self._file.write(line)
         self._file.flush()
         os.fsync(self._file.fileno())
+
+
+def read_journal(path):
+    """The header and the batch lines of a journal, read without locking or changing it.
+
+    What reporting (MLflow, a notebook) may read of a checkpoint: the
+    header identifies the search, each batch line holds the cube points
+    asked, the rows evaluated and their per-split records.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A checkpoint written by a search's ``fit``.
+
+    Returns
+    -------
+    dict
+        ``{"header": dict, "lines": list of dict}``; ValueError for a file
+        that is not a journal this version of sksearch wrote.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from sksearch import BayesSearchCV
+    >>> from sksearch.base import read_journal
+    >>> X, y = load_iris(return_X_y=True)
+    >>> path = os.path.join(tempfile.mkdtemp(), "search.jsonl")
+    >>> _ = BayesSearchCV(SVC(), {"C": [0.1, 1.0, 10.0]}, n_iter=3, cv=3, random_state=0,
+    ...                   checkpoint=path).fit(X, y)
+    >>> journal = read_journal(path)
+    >>> journal["header"]["search"], sum(len(line["rows"]) for line in journal["lines"])
+    ('BayesSearchCV', 3)
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        header, lines, _ = _parse(file.read(), path)
+    if header is None:
+        raise ValueError(f"{path!r} is not a sksearch checkpoint journal")
+    return {"header": header, "lines": [record for _, record in lines]}
+
+
+def _parse(data, path):
+    """``(header, lines, good_size)`` of a journal's bytes: its header (None for a
+    file that is not a journal), its other lines as ``(number, record)`` and the
+    size of its complete lines (a torn last line is left out)."""
+    if not data:
+        return None, [], 0
+    lines = data.split(b"\n")
+    torn = lines.pop()  # after the last newline: empty unless the last line is torn
+    good_size = len(data) - len(torn)
+    records = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            records.append(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            if number == 1:
+                return None, [], len(data)
+            raise ValueError(
+                f"checkpoint {path!r}, line {number}: not a JSON journal line ({exc})"
+            ) from None
+    if not records:
+        # a single line without a newline: a journal's first write never
+        # looks like that, so it is someone else's file
+        return None, [], len(data)
+    header = records[0]
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return None, [], len(data)
+    check_header(header, path, VERSION)
+    return header, list(enumerate(records[1:], start=2)), good_size
 
 
 def _to_json(value):
