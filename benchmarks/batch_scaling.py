@@ -31,10 +31,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 
 from benchmarks.bayes_functions import N_INITIAL_POINTS, argument_parser, function
-from benchmarks.competitors import _ClockedOptimizer
 from benchmarks.proposal_time import BATCH, OPTIMIZERS
 from sksearch._bayes_search import default_batch_size
-from sksearch._testing import minimize
+from sksearch._testing import ClockedOptimizer, minimize
 
 # BayesSearchCV's batch when nothing is set: scikit-learn's default cv has 5 folds.
 DEFAULT_BATCH = default_batch_size(5)
@@ -47,7 +46,7 @@ def run(task):
     f = function(spec, seed)
     optimizer = OPTIMIZERS[method](f.layout, n_initial_points=N_INITIAL_POINTS,
                                    batch_size=batch_size, random_state=seed)
-    clocked = _ClockedOptimizer(optimizer, clock=time.process_time)
+    clocked = ClockedOptimizer(optimizer, clock=time.process_time)
     told, seconds = [], []
 
     def before_ask(loop):

@@ -32,6 +32,8 @@ from sklearn.model_selection import (
     RandomizedSearchCV,
 )
 
+from sksearch._testing import ClockedOptimizer
+
 from .spaces import (
     genetic_schedule,
     grid_size,
@@ -235,27 +237,12 @@ def _timed(target, method):
     return call
 
 
-class _ClockedOptimizer:
-    """An optimizer whose ``ask`` and ``tell`` are timed by ``clock`` (wall time by
-    default); everything else passes through."""
-
-    def __init__(self, optimizer, clock=time.perf_counter):
-        self.optimizer, self.clock = optimizer, clock
-        self.seconds = 0.0
-
-    ask = _timed("optimizer", "ask")
-    tell = _timed("optimizer", "tell")
-
-    def __getattr__(self, name):
-        return getattr(self.optimizer, name)
-
-
 @functools.cache
 def _clocked(search_class):
     """``search_class`` whose optimizers (from ``_make_optimizer``) are timed in ``clocks_``."""
 
     def _make_optimizer(self, *args, **kwargs):
-        clock = _ClockedOptimizer(search_class._make_optimizer(self, *args, **kwargs))
+        clock = ClockedOptimizer(search_class._make_optimizer(self, *args, **kwargs))
         self.clocks_ = [*getattr(self, "clocks_", []), clock]
         return clock
 

@@ -339,15 +339,15 @@ class FunctionEstimator(BaseEstimator):
 def ask_tell_seconds(optimizer, function, n_candidates):
     """Seconds the optimizer spends in ``ask`` + ``tell`` per candidate asked.
 
-    Drives ``optimizer`` on ``function`` until ``n_candidates`` were asked,
-    timing only the optimizer's own calls (not the function).
+    Drives ``optimizer`` on ``function`` until ``n_candidates`` were
+    evaluated, timing only the optimizer's own calls (not the function).
     """
     told, seconds, asked = ask_tell_times(optimizer, function, n_candidates)
     return seconds.sum() / asked.sum()
 
 
 def ask_tell_times(optimizer, function, n_candidates, clock=time.perf_counter):
-    """Seconds of each ``ask`` + ``tell`` round until ``n_candidates`` were asked.
+    """Seconds of each ``ask`` + ``tell`` round of :func:`minimize` on ``function``.
 
     ``clock`` measures them: wall time by default, ``time.process_time`` for
     the CPU time of the process (less sensitive to a busy machine).
@@ -355,22 +355,54 @@ def ask_tell_times(optimizer, function, n_candidates, clock=time.perf_counter):
     Returns
     -------
     told : ndarray of int
-        Candidates told before each round (the observations the optimizer
-        had when it proposed).
+        Candidates told before each round's ask (the observations the
+        optimizer had when it proposed).
     seconds : ndarray
-        The optimizer's own time in the round (not the function's).
+        The optimizer's own time in the round: its ask, and the tell of the
+        batch it asked (not the function's).
     asked : ndarray of int
         Candidates asked in the round.
     """
-    told, seconds, asked = [], [], []
-    while sum(asked) < n_candidates:
-        start = clock()
-        X = optimizer.ask()
-        spent = clock() - start
-        y = -function.on_cube(X)
-        start = clock()
-        optimizer.tell(X, y)
-        seconds.append(spent + clock() - start)
-        told.append(sum(asked))
-        asked.append(len(X))
+    clocked = ClockedOptimizer(optimizer, clock=clock)
+    minimize(clocked, function, n_candidates)
+    told, seconds, asked = zip(*clocked.rounds)
     return np.array(told), np.array(seconds), np.array(asked)
+
+
+class ClockedOptimizer:
+    """An optimizer whose ``ask`` and ``tell`` are timed by ``clock`` (wall time by
+    default); everything else passes through.
+
+    Attributes
+    ----------
+    seconds : float
+        The optimizer's own time so far.
+    rounds : list of [int, float, int]
+        For each ask: the candidates told before it, the seconds of the ask
+        and of the tell of its batch, the candidates asked.
+    """
+
+    def __init__(self, optimizer, clock=time.perf_counter):
+        self.optimizer, self.clock = optimizer, clock
+        self.seconds, self.rounds, self._n_told, self._n_tells = 0.0, [], 0, 0
+
+    def ask(self, *args):
+        start = self.clock()
+        X = self.optimizer.ask(*args)
+        spent = self.clock() - start
+        self.seconds += spent
+        self.rounds.append([self._n_told, spent, len(X)])
+        return X
+
+    def tell(self, X, y):
+        start = self.clock()
+        self.optimizer.tell(X, y)
+        spent = self.clock() - start
+        self.seconds += spent
+        if self._n_tells < len(self.rounds):  # tells come in the order of the asks
+            self.rounds[self._n_tells][1] += spent
+        self._n_tells += 1
+        self._n_told += len(X)
+
+    def __getattr__(self, name):
+        return getattr(self.optimizer, name)

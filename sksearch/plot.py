@@ -31,7 +31,7 @@ import textwrap
 
 import numpy as np
 
-from .engine._fitting import objective_key
+from .engine._results import objective_key
 
 __all__ = ["plot_convergence", "plot_scores", "plot_pair", "best_so_far"]
 

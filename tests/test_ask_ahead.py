@@ -44,16 +44,21 @@ class Logged:
 def run_logged(optimizer, n_iter=16):
     log = []
 
-    def start(iteration, X, rows):
-        log.append(("start", iteration))
+    class Evaluator:
+        def start(self, iteration, X, rows, rung=None):
+            log.append(("start", iteration))
+            return Finish(iteration, X, rows)
 
-        def finish():
-            log.append(("finish", iteration))
-            return -np.sum((X[rows] - 0.3) ** 2, axis=1)
-        return finish
+    class Finish:
+        def __init__(self, iteration, X, rows):
+            self.iteration, self.X, self.rows = iteration, X, rows
+
+        def finish(self):
+            log.append(("finish", self.iteration))
+            return -np.sum((self.X[self.rows] - 0.3) ** 2, axis=1)
 
     logged = Logged(optimizer, log)
-    Loop(logged, LAYOUT, None, n_iter=n_iter, start=start).run()
+    Loop(logged, LAYOUT, Evaluator(), n_iter=n_iter).run()
     return log
 
 

@@ -56,7 +56,7 @@ def test_the_ladder_and_hyperbands_brackets():
     assert ladder(50, 100, 3) == [100]
     b = Brackets([1, 3, 9, 27], factor=3)
     plans = [b.plan(remaining=1000.0) for _ in range(5)]
-    assert [p.levels[0] for p in plans] == [0, 1, 2, 3, 0]
+    assert [p.rungs[0] for p in plans] == [0, 1, 2, 3, 0]
     assert [p.n for p in plans[:4]] == [[27, 9, 3, 1], [12, 4, 1], [6, 2], [4]]
     for p in plans[:4]:  # every bracket costs about s_max + 1 = 4 full-resource fits
         assert 3.5 <= b.bracket_cost(p) <= 4.0
@@ -66,14 +66,14 @@ def test_a_bracket_that_would_overrun_the_budget_is_shortened():
     b = Brackets([1, 3, 9, 27], factor=3)
     plan = b.plan(remaining=2.5)
     assert b.bracket_cost(plan) <= 2.5
-    assert plan.levels[-1] == 3  # it still reaches the full resource
+    assert plan.rungs[-1] == 3  # it still reaches the full resource
     assert b.plan(remaining=0.9) is None
 
 
 def test_a_population_bracket_starts_no_lower_than_its_size_reaches():
     b = Brackets([1, 3, 9, 27], factor=3)
     plan = b.plan(remaining=1000.0, n_candidates=5)
-    assert plan.levels == [1, 2, 3] and plan.n == [5, 1, 1]
+    assert plan.rungs == [1, 2, 3] and plan.n == [5, 1, 1]
 
 
 def test_worth_puts_candidates_stopped_early_below_those_that_went_further():
@@ -90,11 +90,11 @@ def test_rungs_that_rank_backwards_are_dropped():
     plan = b.plan(remaining=100.0)
     low = np.arange(27.0)
     promoted = np.full(27, np.nan)
-    promoted[18:] = -low[18:]  # the best at level 0 are the worst at level 1
+    promoted[18:] = -low[18:]  # the best at rung 0 are the worst at rung 1
     b.learn(plan, [low, promoted, np.full(27, np.nan), np.full(27, np.nan)])
     assert b.agreement[0][0] < 0 and b.agreement[0][1] == 9
-    assert b.min_level == 1 and b.dropped[0]["resources"] == [1]
-    assert b.plan(remaining=100.0).levels[0] == 1
+    assert b.min_rung == 1 and b.dropped[0]["resources"] == [1]
+    assert b.plan(remaining=100.0).rungs[0] == 1
 
 
 def test_promoted_candidates_that_all_tie_do_not_drop_a_rung():
@@ -102,9 +102,9 @@ def test_promoted_candidates_that_all_tie_do_not_drop_a_rung():
     plan = b.plan(remaining=100.0)
     low = np.arange(27.0)
     tied = np.full(27, np.nan)
-    tied[18:] = 0.5  # every promoted candidate scores the same at level 1
+    tied[18:] = 0.5  # every promoted candidate scores the same at rung 1
     b.learn(plan, [low, tied, np.full(27, np.nan), np.full(27, np.nan)])
-    assert 0 not in b.agreement and b.min_level == 0
+    assert 0 not in b.agreement and b.min_rung == 0
 
 
 # ---------------------------------------------------------------- searches
@@ -370,17 +370,18 @@ def _minimize_with_rungs(optimizer, f, budget, seed):
     """Brackets on a shifted function whose cheap evaluations carry an error that
     shrinks with the resource (a smooth bias of its own, drawn per seed)."""
     from sksearch.engine._loop import Loop
+    from sksearch.engine.fidelity._schedule import BracketSchedule
 
     resources = [1, 3, 9, 27]
     bias = np.random.default_rng(seed).normal(size=f.layout.n_dims)
 
-    def evaluate(iteration, X, rows, level):
+    def evaluate(iteration, X, rows, rung):
         values = f.on_cube(X[rows])
-        error = (1 - resources[level] / 27) * np.abs(values).mean() * np.sin(X[rows] @ bias)
+        error = (1 - resources[rung] / 27) * np.abs(values).mean() * np.sin(X[rows] @ bias)
         return -(values + 0.3 * error)
 
     loop = Loop(optimizer, f.layout, evaluate, n_iter=budget,
-                brackets=Brackets(resources, factor=3))
+                schedule=BracketSchedule(Brackets(resources, factor=3)))
     loop.run()
     return -max(loop.best_history) - f.f_min
 

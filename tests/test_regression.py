@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import SEARCHES  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "regression.json"
-COLUMNS = ("mean_test_score", "split0_test_score", "iteration", "particle")
+COLUMNS = ("mean_test_score", "split0_test_score", "iteration", "particle", "iter",
+           "n_resources")
 
 
 def _function_task():
@@ -37,7 +38,15 @@ def _classifier_task():
     return LogisticRegression(), space, X, y, {"n_iter": 12, "cv": 3}
 
 
-TASKS = {"mixed_function": _function_task, "logistic": _classifier_task}
+def _resource_task():
+    """Multi-fidelity: brackets of successive halving on n_samples."""
+    X, y = make_classification(n_samples=300, n_features=6, random_state=1)
+    space = {"C": loguniform(1e-3, 1e2), "class_weight": [None, "balanced"]}
+    return LogisticRegression(), space, X, y, {"n_iter": 6, "cv": 3, "resource": "n_samples"}
+
+
+TASKS = {"mixed_function": _function_task, "logistic": _classifier_task,
+         "logistic_n_samples": _resource_task}
 
 
 def run(strategy, task):

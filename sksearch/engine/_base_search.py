@@ -4,21 +4,25 @@ A strategy (``PSOSearchCV``, ``GeneticSearchCV``, ``BayesSearchCV``, or one
 of your own) subclasses it, declares its own parameters and builds its
 optimizer in ``_make_optimizer``. ``fit`` does the rest, in this order:
 
-1. validate the parameters and the space (before any fit);
-2. draw the cross-validation splits once;
-3. open the checkpoint, if any (its journal must come from this search);
-4. run :class:`~sksearch.engine._loop.Loop`: the optimizer asks, each batch of new
-   candidates is answered from the journal or cross-validated on the fixed
-   splits (:class:`~sksearch.engine._fitting.Evaluation`), the optimizer is told
-   the scores, the stopping rules are checked;
-5. pick the best candidate and refit it (one place, whether the results
-   were fitted, replayed or interrupted).
+1. check every parameter and input, the strategy's included, draw the
+   cross-validation splits once and build the optimizer, before any side
+   effect (``_plan``: a refused parameter leaves no file and fits nothing);
+2. compose the evaluator stack (:mod:`sksearch.engine._stack`): the
+   checkpoint's journal, if any (it must come from this search), an earlier
+   search's reused records, the fits through joblib;
+3. run :class:`~sksearch.engine._loop.Loop` with its schedule (plain
+   batches, the ask-ahead pair, or the brackets of a resource): the
+   optimizer asks, the stack answers each batch of new candidates, the
+   optimizer is told the scores, the stopping rules are checked;
+4. keep ``cv_results_``, pick the best candidate and refit it (one place,
+   whether the results were fitted, replayed or interrupted).
 """
 
 import contextlib
 import os
 import time
 from abc import abstractmethod
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -27,14 +31,17 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
-from ._docs import complete_class, unknown_keyword_error
-from .fidelity._brackets import Brackets
 from ._callbacks import batch_callback_runner, check_batch_callbacks
-from ._journal import Checkpoint
-from ._fitting import Evaluation, Results
+from ._docs import complete_class, unknown_keyword_error
 from ._fingerprint import fingerprint
-from ._loop import Loop
+from ._fitting import Fits
+from ._journal import Checkpoint
+from ._loop import Loop, Stopping
+from ._results import Results
+from ._stack import BudgetChanges, Evaluator, JournalLayer, ReusedRecords
+from .fidelity._brackets import Brackets
 from .fidelity._resources import check_resource
+from .fidelity._schedule import BracketSchedule
 from ._sklearn import (
     BaseSearchCV,
     Interval,
@@ -205,6 +212,33 @@ class BaseOptimizerSearch(BaseSearchCV):
         self : object
             The fitted search.
         """
+        plan = self._plan(X, y, params)  # everything checked; nothing written or fitted yet
+        metadata = ({"sample_weight": plan.params["sample_weight"]}
+                    if plan.params.get("sample_weight") is not None else None)
+        root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
+        root.call_on_fit_task_begin(estimator=self, X=plan.X, y=plan.y, metadata=metadata)
+        results = Results(self, len(plan.splits))
+        try:
+            self.stop_reason_ = self._search(plan, results, root)
+        except BaseException:
+            if len(results):  # what was evaluated is kept (and journaled)
+                self.cv_results_ = results.cv_results
+            raise
+        self.cv_results_ = results.cv_results  # kept whatever the refit does
+        self.scorer_ = getattr(plan.scorers, "_scorers", plan.scorers)
+        self._fingerprint = plan.header  # what an initial_candidates reuse checks
+        self._set_best(results, plan.refit_metric, plan.resource)
+        if self.refit:
+            self._refit(plan.X, plan.y, plan.routed.estimator.fit, root, metadata)
+        root.call_on_fit_task_end(estimator=self, X=plan.X, y=plan.y, metadata=metadata)
+        for callback in plan.callbacks:
+            if hasattr(callback, "on_search_end"):
+                callback.on_search_end(self)
+        return self
+
+    def _plan(self, X, y, params):
+        """Check every parameter and input and build what the search runs with,
+        before any side effect (no file is opened, nothing is fitted)."""
         space = Space(self.param_distributions)
         space.check_names(self.estimator)
         callbacks = check_batch_callbacks(self.batch_callbacks)
@@ -219,133 +253,69 @@ class BaseOptimizerSearch(BaseSearchCV):
         self.n_splits_ = len(splits)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         resource = check_resource(self, space, X, y, splits)
-
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
         full = {**self.estimator.get_params(deep=True), "n_samples": len(X)}
         if resource is not None:  # what a full-resource evaluation sets
-            full[resource.name] = resource.levels[-1]
+            full[resource.name] = resource.ladder[-1]
         initial = initial_batch(self.initial_candidates, space, header, splits, full)
-        checkpoint = contextlib.nullcontext()
-        if self.checkpoint is not None:
-            checkpoint = Checkpoint(self.checkpoint, header, n_dims=space.layout.n_dims,
-                                    n_splits=len(splits))
-
-        metadata = {"sample_weight": params["sample_weight"]} if params.get(
-            "sample_weight") is not None else None
-        root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
-        root.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-        results = Results(self, len(splits))
-        try:
-            with checkpoint as journal:  # locked, checked against this search
-                seed, budget = (seed, self.n_iter) if journal is None else journal.run_with
-                if resource is not None:
-                    resource.draw_training_orders(splits, y, seed)
-                n_tasks = None if resource else self.n_iter * len(splits)
-                evaluation = Evaluation(self, X, y, splits, scorers, routed,
-                                        root.subcontext(task_name="search",
-                                                        max_subtasks=n_tasks,
-                                                        sequential_subtasks=False))
-                self.stop_reason_ = self._search(space, seed, budget, evaluation, results,
-                                                 checkpoint, callbacks, initial, resource)
-        except BaseException:
-            if len(results):  # what was evaluated is kept (and journaled)
-                self.cv_results_ = results.cv_results
-            raise
-
-        self._set_best(results, refit_metric, resource)
-        if self.refit:
-            self._refit(X, y, routed.estimator.fit, root, metadata)
-        self.scorer_ = getattr(scorers, "_scorers", scorers)
-        self.cv_results_ = results.cv_results
-        self._fingerprint = header  # what an initial_candidates reuse checks
-        root.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
-        for callback in callbacks:
-            if hasattr(callback, "on_search_end"):
-                callback.on_search_end(self)
-        return self
-
-    def _search(self, space, seed, budget, evaluation, results, checkpoint, callbacks,
-                initial, resource):
-        """Run the loop; return why it stopped."""
-        layout = space.layout
-        initial_X, initial_candidates, reused = initial
-        brackets = None if resource is None else Brackets(resource.levels, self.factor)
+        seed, budget = (seed, self.n_iter) if self.checkpoint is None else Checkpoint.peek(
+            self.checkpoint, header, n_dims=space.layout.n_dims, n_splits=len(splits))
+        if resource is not None:
+            resource.draw_training_orders(splits, y, seed)
+        brackets = None if resource is None else Brackets(resource.ladder, self.factor)
         # with a resource, defaults are sized for the candidates the budget tries
         per_evaluation = 1.0 if brackets is None else brackets.candidates_per_evaluation()
-        exhaustive = layout.size <= self.n_iter * per_evaluation
-        optimizer = (Exhaustive(layout) if exhaustive
-                     else self._make_optimizer(layout, seed, round(budget * per_evaluation)))
-        replay = getattr(checkpoint, "replay", None)
+        exhaustive = space.layout.size <= self.n_iter * per_evaluation
+        optimizer = (Exhaustive(space.layout) if exhaustive else
+                     self._make_optimizer(space.layout, seed, round(budget * per_evaluation)))
+        return _Plan(space, X, y, params, routed, scorers, refit_metric, splits, callbacks,
+                     resource, brackets, header, initial, budget, per_evaluation, exhaustive,
+                     optimizer)
 
-
-        def start(iteration, X, rows, level=None):
-            """Start evaluating ``rows`` of ``X``; return the call that gives their scores."""
-            warm = initial_X is not None and iteration == 0
-            candidates = ([initial_candidates[i] for i in rows] if warm
-                          else space.decode(X[rows]))
-            more = {"iteration": [iteration] * len(rows),
-                    **self._extra_results(None if warm else optimizer, rows)}
-            splits = None
-            if resource is not None:
-                more = {"iter": [level] * len(rows),
-                        "n_resources": [resource.levels[level]] * len(rows), **more}
-                candidates = resource.candidates(candidates, level)
-                splits = resource.splits(evaluation.splits, level)
-            n_done, records = (replay(X, rows) if replay else None) or (0, [])
-            fitting = None
-            if n_done < len(rows) and not (warm and reused is not None):
-                fitting = evaluation.start(candidates[n_done:], splits)
-
-            def finish():
-                fitted = []
-                if fitting is not None:
-                    fitted = fitting()
-                elif n_done < len(rows):  # an earlier search's records, reused
-                    n = len(evaluation.splits)
-                    fitted = [r for i in rows[n_done:] for r in reused[i * n:(i + 1) * n]]
-                if replay and fitted:
-                    checkpoint.append(iteration, X, rows[n_done:], fitted)
-                return results.add(candidates, records + fitted, more)
-            return finish
-
-        def evaluate(iteration, X, rows, level=None):
-            return start(iteration, X, rows, level)()
-
-        def before_ask(loop):
-            # a continued journal: the optimizer learns the larger n_iter where it
-            # did when the journal was extended (replayed), or now
-            nonlocal budget
-            change = getattr(checkpoint, "budget_changes", {}).get(loop.iteration)
-            if change is None and replay and checkpoint.replay_done and self.n_iter > budget:
-                change = self.n_iter
-                checkpoint.append_budget(loop.iteration, change)
-            if change is not None and change > budget:
-                budget = change
-                optimizer.set_budget(round(change * per_evaluation))
-
-        evaluation.callback_ctx.call_on_fit_task_begin(estimator=self)
-        with evaluation:
-            loop = Loop(optimizer, layout, evaluate, n_iter=self.n_iter,
-                        max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
-                        tol=self.tol, exhaustive=exhaustive,
-                        on_batch=self._print_batch if self.verbose >= 1 else None,
-                        after_batch=batch_callback_runner(self, callbacks, results),
-                        initial=initial_X, before_ask=before_ask, brackets=brackets,
-                        start=start)
-            stop = loop.run()
-        evaluation.callback_ctx.call_on_fit_task_end(estimator=self)
-        if resource is not None:
-            for name, value in resource.fitted_attributes(brackets, results.cv_results).items():
+    def _search(self, plan, results, root):
+        """Open the journal, compose the evaluator stack, run the loop; why it stopped."""
+        n_tasks = None if plan.resource else self.n_iter * len(plan.splits)
+        context = root.subcontext(task_name="search", max_subtasks=n_tasks,
+                                  sequential_subtasks=False)
+        fits = Fits(self, plan.X, plan.y, plan.splits, plan.scorers, plan.routed, context)
+        initial_X, initial_candidates, reused = plan.initial
+        stack = fits if reused is None else ReusedRecords(initial_X, reused, len(plan.splits),
+                                                          fits)
+        with contextlib.ExitStack() as opened:
+            before_ask = None
+            if self.checkpoint is not None:  # locked, checked against this search
+                journal = opened.enter_context(Checkpoint(
+                    self.checkpoint, plan.header, n_dims=plan.space.layout.n_dims,
+                    n_splits=len(plan.splits)))
+                stack = JournalLayer(journal, stack)
+                before_ask = BudgetChanges(journal, plan.optimizer, self.n_iter, plan.budget,
+                                           plan.per_evaluation)
+            evaluator = Evaluator(plan.space, stack, results, plan.splits,
+                                  resource=plan.resource, initial_candidates=initial_candidates,
+                                  extra_results=self._extra_results, optimizer=plan.optimizer)
+            schedule = (None if plan.brackets is None else BracketSchedule(plan.brackets))
+            stopping = Stopping(max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
+                                tol=self.tol, exhaustive=plan.exhaustive,
+                                callback=batch_callback_runner(self, plan.callbacks, results,
+                                                               plan.resource))
+            loop = Loop(plan.optimizer, plan.space.layout, evaluator, n_iter=self.n_iter,
+                        schedule=schedule, initial=initial_X, stopping=stopping,
+                        before_ask=before_ask,
+                        on_batch=self._print_batch if self.verbose >= 1 else None)
+            context.call_on_fit_task_begin(estimator=self)
+            with fits:
+                stop = loop.run()
+            context.call_on_fit_task_end(estimator=self)
+        if plan.resource is not None:
+            for name, value in plan.resource.fitted_attributes(
+                    plan.brackets, results.cv_results).items():
                 setattr(self, name, value)
         return stop
 
     def _print_batch(self, loop):
-        done = (f"{len(loop.scores)}/{self.n_iter} candidates" if loop.brackets is None else
-                f"{len(loop.scores)} candidates, {loop.spent:.1f}/{self.n_iter} full-resource "
-                "fits")
         best = f"{loop.best_history[-1]:.6g}" if loop.best_history else "none at full resource"
-        print(f"[{type(self).__name__}] batch {loop.iteration}: {done}, best {best}, "
-              f"{loop.elapsed:.1f}s")
+        print(f"[{type(self).__name__}] batch {loop.iteration}: "
+              f"{loop.schedule.progress(loop)}, best {best}, {loop.elapsed:.1f}s")
 
     def _set_best(self, results, refit_metric, resource):
         """``multimetric_``, ``best_index_``, ``best_score_``, ``best_params_``.
@@ -392,3 +362,26 @@ class BaseOptimizerSearch(BaseSearchCV):
         if hasattr(self.best_estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.best_estimator_.feature_names_in_
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What ``fit`` checked and built before anything is written or fitted."""
+
+    space: Space
+    X: object
+    y: object
+    params: dict
+    routed: object
+    scorers: object
+    refit_metric: object
+    splits: list
+    callbacks: list
+    resource: object
+    brackets: object
+    header: dict
+    initial: tuple
+    budget: int
+    per_evaluation: float
+    exhaustive: bool
+    optimizer: object

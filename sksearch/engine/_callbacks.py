@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._results import at_full_resource
+
 
 @dataclass
 class SearchState:
@@ -70,22 +72,22 @@ def check_batch_callbacks(callbacks):
     return callbacks
 
 
-def batch_callback_runner(search, callbacks, results):
-    """The loop's ``after_batch``: call every callback with a :class:`SearchState`."""
+def batch_callback_runner(search, callbacks, results, resource=None):
+    """The loop's stopping callback: call every callback with a :class:`SearchState`."""
     if not callbacks:
         return None
+    max_resources = None if resource is None else resource.ladder[-1]
 
     def run(loop):
-        scores = np.asarray(results.cv_results[results.objective], dtype=float)
-        if "n_resources" in results.cv_results:  # the best at the full resource
-            n_resources = results.cv_results["n_resources"]
-            scores = np.where(n_resources == loop.brackets.resources[-1], scores, np.nan)
+        cv_results = results.cv_results
+        scores = np.asarray(cv_results[results.objective], dtype=float)
+        scores = np.where(at_full_resource(cv_results, max_resources), scores, np.nan)
         finite = np.isfinite(scores)
         best = int(np.argmax(np.where(finite, scores, -np.inf))) if finite.any() else 0
         state = SearchState(search=search, iteration=loop.iteration,
                             n_candidates=len(loop.scores), best_score=float(scores[best]),
-                            best_params=results.cv_results["params"][best],
-                            elapsed=loop.elapsed, cv_results=results.cv_results)
+                            best_params=cv_results["params"][best],
+                            elapsed=loop.elapsed, cv_results=cv_results)
         return any([bool(callback(state)) for callback in callbacks])
 
     return run

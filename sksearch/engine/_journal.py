@@ -86,8 +86,7 @@ class Checkpoint:
             The journal's header: this search's for a new journal. A resumed
             search runs with its ``seed`` and ``budget``.
         """
-        if os.path.lexists(self.path) and not os.path.isfile(self.path):
-            raise ValueError(f"checkpoint {self.path!r} exists and is not a regular file")
+        _check_path(self.path)
         try:
             self._file = open(self.path, "ab+")
         except OSError as exc:
@@ -97,12 +96,7 @@ class Checkpoint:
             old, lines, good_size = self._read()
             if old is None:
                 if good_size:
-                    raise ValueError(
-                        f"checkpoint {self.path!r} is not a sksearch checkpoint journal: its "
-                        "first line is not a journal header. It is left as it is; give "
-                        "another path (or remove the file if it is a journal whose first "
-                        "write was interrupted)."
-                    )
+                    raise _not_a_journal(self.path)
                 self._write({"format": FORMAT, "version": VERSION, **self.header})
                 return self.header
             self._check_identity(old)
@@ -121,16 +115,43 @@ class Checkpoint:
             self.close()
             raise
 
+    @classmethod
+    def peek(cls, path, header, *, n_dims, n_splits):
+        """``(seed, budget)`` a search runs with, read and checked without changing anything.
+
+        A new journal: the header's own. A journal of this search: the seed
+        and budget it was started with. Anything else (another search's
+        journal, a file that is not a journal, a malformed line) is refused
+        with the error :meth:`open` would give, before any file is created.
+        """
+        checkpoint = cls(path, header, n_dims=n_dims, n_splits=n_splits)
+        _check_path(checkpoint.path)
+        if not os.path.exists(checkpoint.path):
+            return header["seed"], header["budget"]
+        with open(checkpoint.path, "rb") as checkpoint._file:
+            checkpoint._lock("shared")  # a journal being written is not read
+            old, lines, good_size = _parse(checkpoint._file.read(), checkpoint.path)
+        checkpoint._file = None
+        if old is None:
+            if good_size:
+                raise _not_a_journal(checkpoint.path)
+            return header["seed"], header["budget"]
+        checkpoint._check_identity(old)
+        checkpoint._batches(lines)
+        return old["seed"], old["budget"]
+
     def close(self):
         if self._file is not None:
             self._file.close()  # releases the lock
             self._file = None
 
-    def _lock(self):
+    def _lock(self, kind="exclusive"):
+        """Lock the open journal (``"shared"``: to read it), or say who holds it."""
         if fcntl is None:  # pragma: no cover
             return
+        mode = fcntl.LOCK_EX if kind == "exclusive" else fcntl.LOCK_SH
         try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._file.fileno(), mode | fcntl.LOCK_NB)
         except OSError:
             raise ValueError(
                 f"checkpoint {self.path!r} is in use by another running search; two "
@@ -292,6 +313,19 @@ def _parse(data, path):
         return None, [], len(data)
     check_header(header, path, VERSION)
     return header, list(enumerate(records[1:], start=2)), good_size
+
+
+def _check_path(path):
+    if os.path.lexists(path) and not os.path.isfile(path):
+        raise ValueError(f"checkpoint {path!r} exists and is not a regular file")
+
+
+def _not_a_journal(path):
+    return ValueError(
+        f"checkpoint {path!r} is not a sksearch checkpoint journal: its first line is not "
+        "a journal header. It is left as it is; give another path (or remove the file if "
+        "it is a journal whose first write was interrupted)."
+    )
 
 
 def _to_json(value):

@@ -1,51 +1,34 @@
 """The one loop that drives an optimizer: ask -> drop known -> evaluate -> tell -> stop?
 
 The searches, the tests and the benchmarks all run optimizers through
-:class:`Loop`; only what ``evaluate`` does differs (cross-validate
-candidates, read a journal, or compute a numpy test function).
+:class:`Loop`. What it evaluates next is its schedule's choice
+(:mod:`sksearch.engine._schedules`: a plain batch, the ask-ahead pair, a
+rung of a bracket); how a batch is evaluated is its evaluator's (the
+search's evaluator stack, or a numpy test function).
 
-The rules:
+The rules, whatever the schedule:
 
-* ``n_iter`` counts distinct candidates. A row of a batch that decodes to a
-  candidate already evaluated (equal :meth:`CubeLayout.keys`), or repeats an
-  earlier row of the batch, is not evaluated: it is told the score already
-  known. Rows beyond the remaining budget are not evaluated either, and the
-  batch that reaches the budget is not told.
+* ``n_iter`` is the budget: distinct candidates, or, with brackets,
+  full-resource evaluations (a candidate evaluated at a tenth of the
+  resource costs a tenth). A row of a batch that decodes to a candidate
+  already evaluated (equal :meth:`CubeLayout.keys`), or repeats an earlier
+  row of the batch, is not evaluated: it is told the score already known.
+  Rows beyond the remaining budget are not evaluated either, and the batch
+  that reaches the budget is not told.
 * Failed evaluations (NaN) and non-finite scores are told to the optimizer
   as the worst finite score seen so far.
-* With ``brackets`` (multi-fidelity), each ask enters a bracket of
-  successive halving (:mod:`sksearch.engine.fidelity._brackets`): the loop evaluates its
-  candidates at the bracket's cheapest resource, promotes the best of each
-  rung to the next, one batch per rung, and tells the optimizer the whole
-  ask once the bracket is over, with what each candidate is worth on the
-  full-resource scale (:meth:`Brackets.worth`); ``optimizer.observe`` sees
-  every rung's raw scores first. ``n_iter`` then counts full-resource
-  evaluations: a candidate evaluated at a tenth of the resource costs a
-  tenth. Only full-resource scores are best scores.
-* An optimizer that ``asks_ahead`` (the GP with batches of one) is asked its
-  next batch once its first batch is told and from then on while the
-  last batch is evaluated: batch ``k + 1`` is asked knowing the scores of
-  batches up to ``k - 1``, with batch ``k`` pending. Evaluations started
-  with ``start`` run side by side, so workers never wait for a proposal or
-  for the slowest fit of a batch. The order of asks and tells is the same
-  whatever the evaluation's speed, so the results are too. A batch
-  started when a stopping rule holds for the one before is dropped (its
-  results are neither waited for nor recorded), so a search stops where it
-  would have without asking ahead.
+* Only full-resource scores are best scores (:attr:`Loop.best_history`).
 * Stopping: the budget, an exhausted space (the exhaustive optimizer's one
-  batch), ``max_time``, ``n_iter_no_change``/``tol``, ``after_batch``
+  batch), ``max_time``, ``n_iter_no_change``/``tol``, the ``callback``
   returning True, ``MAX_STALLED_BATCHES`` batches without a new candidate,
   or a ``KeyboardInterrupt`` once something was evaluated.
 """
 
 import time
 import warnings
-from collections import namedtuple
+from dataclasses import dataclass
 
 import numpy as np
-
-#: A batch asked and started: its rows ``rows`` of ``X`` are new; ``finish()`` gives their scores.
-_Flight = namedtuple("_Flight", "X keys rows finish iteration")
 
 #: Consecutive batches without a new candidate after which a search stops.
 MAX_STALLED_BATCHES = 20
@@ -53,6 +36,32 @@ MAX_STALLED_BATCHES = 20
 #: Why a loop stopped, as ``stop_reason_`` reports it.
 STOP_REASONS = ("n_iter", "space_exhausted", "max_time", "no_change", "callback", "stalled",
                 "interrupted")
+
+
+@dataclass
+class Stopping:
+    """The stopping rules besides the budget.
+
+    Attributes
+    ----------
+    max_time : float or None
+        Seconds after which no new batch is started.
+    n_iter_no_change : int or None
+        Stop when the best score has not improved by more than ``tol`` over
+        the last ``n_iter_no_change`` full-resource evaluations.
+    tol : float
+    exhaustive : bool
+        The optimizer's first batch is the whole space: stop after it.
+    callback : callable or None
+        ``callback(loop)`` after each batch that evaluated something and met
+        no other rule; True stops the loop (reason ``"callback"``).
+    """
+
+    max_time: float = None
+    n_iter_no_change: int = None
+    tol: float = 0.0
+    exhaustive: bool = False
+    callback: object = None
 
 
 class Loop:
@@ -65,55 +74,41 @@ class Loop:
         maximizes.
     layout : CubeLayout
         The cube the optimizer works in; its keys identify candidates.
-    evaluate : callable
-        ``evaluate(iteration, X, rows)`` evaluates the rows ``rows`` of the
-        batch ``X`` (new, distinct candidates) and returns their scores, to
-        maximize (NaN for a failure).
+    evaluator : object or callable
+        ``evaluator.start(iteration, X, rows, rung)`` starts evaluating the
+        rows ``rows`` of the batch ``X`` (new, distinct candidates; ``rung``
+        None without brackets) and returns a handle whose ``finish()``
+        gives their scores, to maximize (NaN for a failure). A plain
+        callable ``evaluate(iteration, X, rows)`` (``..., rows, rung)``
+        with brackets) is evaluated when the loop waits for it.
     n_iter : int
-        Number of distinct candidates to evaluate.
-    max_time : float, default=None
-        Seconds after which no new batch is started.
-    n_iter_no_change : int, default=None
-        Stop when the best score has not improved by more than ``tol`` over
-        the last ``n_iter_no_change`` candidates.
-    tol : float, default=0.0
-    exhaustive : bool, default=False
-        The optimizer's first batch is the whole space: stop after it.
-    before_ask : callable, default=None
-        ``before_ask(loop)`` before each ask of the optimizer.
+        The budget.
+    schedule : Schedule, default=None
+        What to evaluate next (:mod:`sksearch.engine._schedules`); None:
+        :func:`~sksearch.engine._schedules.default_schedule` of the optimizer.
     initial : ndarray of shape (n, n_dims), default=None
         Known settings to evaluate first, as batch 0 (a warm start): the
         optimizer learns their scores through ``seed`` before its first ask.
+    stopping : Stopping, default=None
+        The other stopping rules; None: none.
+    before_ask : callable, default=None
+        ``before_ask(loop)`` right before each ask of the optimizer.
     on_batch : callable, default=None
-        ``on_batch(loop)`` after each batch that evaluated something, once
-        its scores are recorded (a progress report).
-    after_batch : callable, default=None
-        ``after_batch(loop)`` after each batch that evaluated something and
-        did not meet another stopping rule; True stops the loop (reason
-        ``"callback"``).
-    brackets : Brackets, default=None
-        Run brackets of successive halving on its ladder of resources; then
-        ``evaluate(iteration, X, rows, level)`` evaluates at the ladder's
-        ``level`` and ``n_iter`` counts full-resource evaluations.
-    start : callable, default=None
-        ``start(iteration, X, rows)`` starts what ``evaluate`` does and
-        returns a callable that waits for it and returns the scores; the
-        loop then starts a batch while the previous one finishes (see
-        above). By default the evaluation is deferred to that call.
+        ``on_batch(loop)`` after each batch (or rung) that evaluated
+        something, once its scores are recorded (a progress report).
 
     Attributes
     ----------
     scores : dict
-        Candidate key -> score, in the order evaluated (with ``brackets``: at
+        Candidate key -> score, in the order evaluated (with brackets: at
         the highest resource it reached).
     best_history : list of float
-        Best finite score after each candidate (``-inf`` before the first);
-        with ``brackets``, after each full-resource evaluation.
+        Best finite full-resource score after each full-resource evaluation.
     spent : float
-        With ``brackets``, the budget spent, in full-resource evaluations.
+        The budget spent.
     iteration : int
         Index of the batch about to be asked (in ``before_ask``) or just
-        evaluated (in ``on_batch`` and ``after_batch``).
+        evaluated (in ``on_batch`` and the stopping callback).
     start : float
         ``time.monotonic()`` when :meth:`run` started.
 
@@ -130,57 +125,32 @@ class Loop:
     ('n_iter', 10)
     """
 
-    def __init__(self, optimizer, layout, evaluate, *, n_iter, max_time=None,
-                 n_iter_no_change=None, tol=0.0, exhaustive=False, on_batch=None,
-                 after_batch=None, initial=None, before_ask=None, brackets=None, start=None):
-        self.optimizer, self.layout, self.evaluate = optimizer, layout, evaluate
-        self.start_batch = start if start is not None else (
-            lambda iteration, X, rows: lambda: evaluate(iteration, X, rows))
-        self.n_iter = n_iter
-        self.max_time, self.n_iter_no_change, self.tol = max_time, n_iter_no_change, tol
-        self.exhaustive = exhaustive
-        self.on_batch, self.after_batch = on_batch, after_batch
-        self.before_ask = before_ask
-        self.brackets = brackets
-        self.spent = 0.0
-        self._worth = {}  # with brackets: candidate key -> value told
-        self._rung_scores = {}  # with brackets: level -> scores seen there
+    def __init__(self, optimizer, layout, evaluator, *, n_iter, schedule=None, initial=None,
+                 stopping=None, before_ask=None, on_batch=None):
+        from ._schedules import default_schedule
+
+        self.optimizer, self.layout, self.n_iter = optimizer, layout, n_iter
+        self.evaluator = evaluator if hasattr(evaluator, "start") else _Immediate(evaluator)
+        self.schedule = default_schedule(optimizer) if schedule is None else schedule
         self.initial = None if initial is None else np.atleast_2d(initial)
-        self.scores = {}
-        self.best_history = []
-        self.iteration = 0
-        self.start = None
+        self.stopping = Stopping() if stopping is None else stopping
+        self.before_ask, self.on_batch = before_ask, on_batch
+        self.scores, self.best_history = {}, []
+        self.spent, self.stalled, self.iteration, self.start = 0.0, 0, 0, None
 
     def run(self):
         """Run until a stopping rule holds; return its name (see :data:`STOP_REASONS`)."""
         self.start = time.monotonic()
-        stop, stalled = None, 0
+        stop = None
         try:
             if self.initial is not None:
-                keys, evaluated = self._batch(self.initial)
-                stop = self._stop_reason(0, evaluated, optimizer_asked=False)
+                keys, evaluated = self.schedule.warm_start(self, self.initial)
+                stop = self.stop_reason(evaluated, optimizer_asked=False)
                 if stop is None:
                     self.optimizer.seed(self.initial, self.told_scores(keys))
                     self.iteration += 1
             while stop is None:
-                if self.before_ask is not None:
-                    self.before_ask(self)
-                if self.brackets is not None:
-                    stop, evaluated = self._bracket()
-                    stalled = 0 if evaluated else stalled + 1
-                    if stop is None and stalled >= MAX_STALLED_BATCHES:
-                        stop = "stalled"
-                    continue
-                if getattr(self.optimizer, "asks_ahead", False) and self.scores:
-                    stop = self._run_ahead(stalled)
-                    break
-                X = np.atleast_2d(self.optimizer.ask())
-                keys, evaluated = self._batch(X)
-                stalled = 0 if evaluated else stalled + 1
-                stop = self._stop_reason(stalled, evaluated)
-                if stop is None:
-                    self.optimizer.tell(X, self.told_scores(keys))
-                    self.iteration += 1
+                stop = self.schedule.step(self)
         except KeyboardInterrupt:
             if not self.scores:
                 raise
@@ -194,143 +164,21 @@ class Loop:
         self._warn_stop(stop)
         return stop
 
-    # ------------------------------------------------------------------ batches
-    def _batch(self, X):
-        """Evaluate the new candidates of ``X``; return its keys and whether any was new."""
-        keys = self.layout.keys(X)
-        rows = self.new_rows(keys)
-        if rows and self.brackets is not None:  # a warm start: at the full resource
-            top = self.brackets.top
-            scores = np.asarray(self.evaluate(self.iteration, X, rows, top), dtype=float)
-            self.spent += len(rows)
-            self._record_rung(X, keys, np.array(rows), scores, top)
-            self._worth.update({keys[r]: v for r, v in zip(rows, scores)})
-            if self.on_batch is not None:
-                self.on_batch(self)
-        elif rows:
-            self._record(keys, rows, self.start_batch(self.iteration, X, rows)())
-            if self.on_batch is not None:
-                self.on_batch(self)
-        return keys, bool(rows)
+    # ------------------------------------------------------------------ what schedules use
+    def ask(self, n=None):
+        """The optimizer's next batch (``n`` points, for an optimizer with a flexible batch)."""
+        if self.before_ask is not None:
+            self.before_ask(self)
+        return np.atleast_2d(self.optimizer.ask() if n is None else self.optimizer.ask(n))
 
-    def _run_ahead(self, stalled):
-        """Run the remaining batches, each asked while the previous one is evaluated."""
-        flight = self._launch(None)  # before_ask was called for it
-        while True:
-            following = None
-            if (len(self.scores) + len(flight.rows) < self.n_iter
-                    and (self.max_time is None or self.elapsed < self.max_time)):
-                self.iteration = flight.iteration + 1
-                if self.before_ask is not None:
-                    self.before_ask(self)
-                following = self._launch(flight)
-            evaluated = self._land(flight)
-            stalled = 0 if evaluated else stalled + 1
-            stop = self._stop_reason(stalled, evaluated)
-            if stop is not None:  # a batch started meanwhile is dropped, never recorded
-                return stop
-            self.optimizer.tell(flight.X, self.told_scores(flight.keys))
-            flight = following
-
-    def _launch(self, flight):
-        """Ask the next batch (``flight`` pending) and start evaluating its new rows."""
-        X = np.atleast_2d(self.optimizer.ask())
-        keys = self.layout.keys(X)
-        rows = self.new_rows(keys, set() if flight is None else
-                             {flight.keys[r] for r in flight.rows})
-        finish = self.start_batch(self.iteration, X, rows) if rows else None
-        return _Flight(X, keys, rows, finish, self.iteration)
-
-    def _land(self, flight):
-        """Wait for ``flight``'s scores and record them; return whether it evaluated any."""
-        self.iteration = flight.iteration
-        if not flight.rows:
-            return False
-        self._record(flight.keys, flight.rows, flight.finish())
-        if self.on_batch is not None:
-            self.on_batch(self)
-        return True
-
-    def _bracket(self):
-        """Run one bracket; return ``(stop reason or None, whether it evaluated anything)``."""
-        brackets, optimizer = self.brackets, self.optimizer
-        remaining = self.n_iter - self.spent
-        flexible = getattr(optimizer, "flexible_batch", False)
-        if flexible:
-            plan = brackets.plan(remaining)
-            if plan is None:
-                return "n_iter", False
-            X = np.atleast_2d(optimizer.ask(plan.n[0]))
-        else:
-            X = np.atleast_2d(optimizer.ask())
-        keys = self.layout.keys(X)
-        rows, seen = [], set()
-        for i, key in enumerate(keys):
-            if key not in self._worth and key not in seen:
-                seen.add(key)
-                rows.append(i)
-        if not rows:
-            optimizer.tell(X, self.told_scores(keys, self._worth))
-            self.iteration += 1
-            return None, False
-        if flexible:  # the ask may hold fewer new candidates than planned
-            plan = brackets.resize(plan, min(len(rows), plan.n[0]))
-        else:
-            plan = brackets.plan(remaining, n_candidates=len(rows))
-            if plan is None:
-                return "n_iter", False
-        cut = plan.n[0] < len(rows)  # the budget ends within this ask
-        members = np.array(rows[: plan.n[0]])  # rows of X in the bracket
-        alive = np.arange(len(members))  # indices into members
-        level_scores = []
-        for j, level in enumerate(plan.levels):
-            scores = np.full(len(members), np.nan)
-            scores[alive] = self.evaluate(self.iteration, X, members[alive].tolist(), level)
-            level_scores.append(scores)
-            self.spent += len(alive) * brackets.cost(level)
-            self._record_rung(X, keys, members[alive], scores[alive], level)
-            if self.on_batch is not None:
-                self.on_batch(self)
-            stop = self._stop_reason(0, True, optimizer_asked=False)
-            self.iteration += 1
-            if j + 1 == len(plan.levels):
-                break
-            if stop is not None:
-                return stop, True
-            alive = alive[brackets.promote(scores[alive], plan.n[j + 1])]
-        brackets.learn(plan, level_scores)
-        for decision in brackets.dropped:  # when it was taken, in cv_results_' terms
-            decision.setdefault("after_iteration", self.iteration - 1)
-        for row, worth in zip(members, brackets.worth(level_scores)):
-            self._worth[keys[row]] = worth
-        if stop is not None:
-            return stop, True
-        if cut:
-            return "n_iter", True
-        if self.exhaustive:  # the whole space was the bracket
-            return "space_exhausted", True
-        optimizer.tell(X, self.told_scores(keys, self._worth))
-        return None, True
-
-    def _record_rung(self, X, keys, rows, scores, level):
-        """Record a rung's scores: full-resource ones as best scores, all for ``observe``."""
-        seen = self._rung_scores.setdefault(level, [])
-        seen.extend(scores[np.isfinite(scores)].tolist())
-        for row, score in zip(rows, scores):
-            self.scores[keys[row]] = score
-            if level == self.brackets.top:
-                previous = self.best_history[-1] if self.best_history else -np.inf
-                self.best_history.append(max(previous, score) if np.isfinite(score)
-                                         else previous)
-        if seen:  # failures are told as the worst score seen at this level
-            told = np.where(np.isfinite(scores), scores, min(seen))
-            self.optimizer.observe(X[rows], told, self.brackets.cost(level))
+    def tell(self, X, keys, known=None):
+        """Tell the optimizer the batch ``X`` (see :meth:`told_scores`)."""
+        self.optimizer.tell(X, self.told_scores(keys, known))
 
     def new_rows(self, keys, pending=frozenset()):
         """Rows of a batch that are new candidates (neither evaluated nor among the
         ``pending`` keys, whose evaluation is under way), within the remaining budget."""
-        remaining = self.n_iter - len(pending) - (
-            int(np.ceil(self.spent - 1e-9)) if self.brackets is not None else len(self.scores))
+        remaining = self.n_iter - len(pending) - int(np.ceil(self.spent - 1e-9))
         rows, seen = [], set()
         for i, key in enumerate(keys):
             if key not in self.scores and key not in pending and key not in seen:
@@ -338,11 +186,18 @@ class Loop:
                 rows.append(i)
         return rows[:remaining]
 
-    def _record(self, keys, rows, batch_scores):
-        for row, score in zip(rows, np.asarray(batch_scores, dtype=float)):
+    def record(self, keys, rows, scores, *, cost=1.0, full=True):
+        """Record the scores of ``rows``, each costing ``cost`` of the budget
+        (``full``: at the full resource, so best scores), then report the batch."""
+        for row, score in zip(rows, np.asarray(scores, dtype=float)):
             self.scores[keys[row]] = score
-            previous = self.best_history[-1] if self.best_history else -np.inf
-            self.best_history.append(max(previous, score) if np.isfinite(score) else previous)
+            if full:
+                previous = self.best_history[-1] if self.best_history else -np.inf
+                self.best_history.append(max(previous, score) if np.isfinite(score)
+                                         else previous)
+        self.spent += cost * len(rows)
+        if self.on_batch is not None:
+            self.on_batch(self)
 
     def told_scores(self, keys, known=None):
         """Values of ``keys`` in ``known`` (default: :attr:`scores`), the non-finite
@@ -358,37 +213,36 @@ class Loop:
         """Seconds since :meth:`run` started."""
         return time.monotonic() - self.start
 
-    # ------------------------------------------------------------------ stopping
-    def _stop_reason(self, stalled, evaluated, optimizer_asked=True):
-        if self.exhaustive and optimizer_asked:
+    def time_left(self):
+        """Whether ``max_time`` allows starting another batch."""
+        max_time = self.stopping.max_time
+        return max_time is None or self.elapsed < max_time
+
+    def stop_reason(self, evaluated, optimizer_asked=True):
+        """The rule that holds after a batch (None if none does); ``evaluated``:
+        whether it evaluated a new candidate (else it counts as stalled)."""
+        self.stalled = 0 if evaluated else self.stalled + 1
+        rules = self.stopping
+        if rules.exhaustive and optimizer_asked:
             return "space_exhausted"
-        if (self.spent if self.brackets is not None else len(self.scores)) >= self.n_iter:
+        if self.spent >= self.n_iter:
             return "n_iter"
-        if stalled >= MAX_STALLED_BATCHES:
+        if self.stalled >= MAX_STALLED_BATCHES:
             return "stalled"
-        if self.max_time is not None and self.elapsed >= self.max_time:
+        if not self.time_left():
             return "max_time"
-        k = self.n_iter_no_change
+        k = rules.n_iter_no_change
         if k is not None and len(self.best_history) > k:
-            if self.best_history[-1] <= self.best_history[-1 - k] + self.tol:
+            if self.best_history[-1] <= self.best_history[-1 - k] + rules.tol:
                 return "no_change"
-        if evaluated and self.after_batch is not None and self.after_batch(self):
+        if evaluated and rules.callback is not None and rules.callback(self):
             return "callback"
         return None
 
     def _warn_stop(self, stop):
-        n, n_iter = len(self.scores), self.n_iter
-        done = (f"{n} of n_iter={n_iter} candidates" if self.brackets is None else
-                f"{n} candidates ({self.spent:.1f} of n_iter={n_iter} full-resource fits)")
+        done = self.schedule.done(self)
         if stop == "space_exhausted":
-            warnings.warn(
-                f"The space has only {n} distinct candidates, no more than "
-                + (f"n_iter={n_iter}: all of them were evaluated." if self.brackets is None
-                   else f"the budget of n_iter={n_iter} full-resource fits tries: all of "
-                   "them were evaluated, in one bracket of successive halving."),
-                UserWarning,
-                stacklevel=3,
-            )
+            warnings.warn(self.schedule.exhausted(self), UserWarning, stacklevel=3)
         elif stop == "stalled":
             warnings.warn(
                 f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "
@@ -396,3 +250,22 @@ class Loop:
                 UserWarning,
                 stacklevel=3,
             )
+
+
+class _Immediate:
+    """An evaluator made of a function: evaluated when the loop waits for it."""
+
+    def __init__(self, evaluate):
+        self.evaluate = evaluate
+
+    def start(self, iteration, X, rows, rung=None):
+        args = (iteration, X, rows) if rung is None else (iteration, X, rows, rung)
+        return _Later(self.evaluate, args)
+
+
+class _Later:
+    def __init__(self, function, args):
+        self.function, self.args = function, args
+
+    def finish(self):
+        return self.function(*self.args)

@@ -3,25 +3,25 @@
 Pure arithmetic on scores: :class:`Brackets` plans which candidates are
 evaluated at which resource, promotes the best of each rung, says what a
 bracket's candidates are worth to an optimizer, and watches whether cheap
-rungs rank candidates as the next rung does. :class:`~sksearch.engine._loop.Loop`
-runs the plans; nothing here fits or knows an estimator.
+rungs rank candidates as the next rung does. The bracket schedule
+(:mod:`._schedule`) runs the plans; nothing here fits or knows an estimator.
 
-The ladder has ``L + 1`` levels, ``resources[k] = max * factor ** (k - L)``
-rounded (level ``L`` is the full resource). Bracket ``s`` starts ``n_s``
-candidates at level ``L - s`` and keeps the best ``1 / factor`` of them at
-each level up to ``L``; the brackets cycle ``s = s_max, ..., 0`` as in
+The ladder has ``L + 1`` rungs, ``resources[k] = max * factor ** (k - L)``
+rounded (rung ``L`` is the full resource). Bracket ``s`` starts ``n_s``
+candidates at rung ``L - s`` and keeps the best ``1 / factor`` of them at
+each rung up to ``L``; the brackets cycle ``s = s_max, ..., 0`` as in
 Hyperband (Li et al., JMLR 2018), so that every round hedges the cheap
 brackets with one at the full resource. ``n_s`` makes every bracket cost
 about ``s_max + 1`` full-resource evaluations.
 
-Rank agreement: a cheap level is useful only if it ranks candidates as the
-next level does. After each bracket, the Spearman correlation between the
-scores of the candidates promoted from level ``k`` at ``k`` and at ``k + 1``
+Rank agreement: a cheap rung is useful only if it ranks candidates as the
+next rung does. After each bracket, the Spearman correlation between the
+scores of the candidates promoted from rung ``k`` at ``k`` and at ``k + 1``
 (pooled over brackets) is corrected for the selection of those candidates
-(they are the best of level ``k``, whose scores therefore spread less:
+(they are the best of rung ``k``, whose scores therefore spread less:
 Thorndike's case 2 correction with the spread ratio measured at ``k``). A
-level whose corrected agreement is below :data:`MIN_AGREEMENT`, measured
-on at least :data:`MIN_PAIRS` candidates, is dropped with every level below
+rung whose corrected agreement is below :data:`MIN_AGREEMENT`, measured
+on at least :data:`MIN_PAIRS` candidates, is dropped with every rung below
 it (they rank by it): later brackets start above it.
 """
 
@@ -30,17 +30,17 @@ import math
 import numpy as np
 from scipy.stats import rankdata
 
-#: Corrected rank agreement below which a cheap level is dropped.
+#: Corrected rank agreement below which a cheap rung is dropped.
 MIN_AGREEMENT = 0.5
-#: Candidates promoted from a level before its agreement is judged.
+#: Candidates promoted from a rung before its agreement is judged.
 MIN_PAIRS = 8
 
 
 def ladder(min_resources, max_resources, factor):
-    """The resources of the levels: ``max * factor ** -j`` down to ``min``, increasing.
+    """The resources of the rungs (values, increasing): ``max * factor ** -j`` down to ``min``, increasing.
 
-    Rounded to integers; the ladder stops at the first level that rounds below
-    ``min_resources`` or to the level above.
+    Rounded to integers; the ladder stops at the first rung that rounds below
+    ``min_resources`` or to the rung above.
 
     Examples
     --------
@@ -49,34 +49,34 @@ def ladder(min_resources, max_resources, factor):
     >>> ladder(1, 1, 3)
     [1]
     """
-    levels = [int(max_resources)]
+    values = [int(max_resources)]
     while True:
-        value = int(round(max_resources / factor ** len(levels)))
+        value = int(round(max_resources / factor ** len(values)))
         if value < max(min_resources, 1):
             break
-        if value < levels[-1]:
-            levels.append(value)
+        if value < values[-1]:
+            values.append(value)
         else:
             break
-    return levels[::-1]
+    return values[::-1]
 
 
 class Bracket:
-    """One bracket's plan: ``n[j]`` candidates at level ``levels[j]``.
+    """One bracket's plan: ``n[j]`` candidates at rung ``rungs[j]``.
 
     Attributes
     ----------
-    levels : list of int
-        The ladder levels the bracket climbs, increasing, ending at the top.
+    rungs : list of int
+        The ladder rungs the bracket climbs, increasing, ending at the top.
     n : list of int
         Candidates evaluated at each of them.
     """
 
-    def __init__(self, levels, n):
-        self.levels, self.n = list(levels), list(n)
+    def __init__(self, rungs, n):
+        self.rungs, self.n = list(rungs), list(n)
 
     def __repr__(self):
-        return f"Bracket(levels={self.levels}, n={self.n})"
+        return f"Bracket(rungs={self.rungs}, n={self.n})"
 
 
 class Brackets:
@@ -91,23 +91,23 @@ class Brackets:
 
     Attributes
     ----------
-    min_level : int
-        The lowest level brackets start at (raised when cheap levels disagree
+    min_rung : int
+        The lowest rung brackets start at (raised when cheap rungs disagree
         with the next one).
     agreement : dict
-        Level -> ``(corrected Spearman correlation, number of pairs)``, as
+        Rung -> ``(corrected Spearman correlation, number of pairs)``, as
         last measured.
     dropped : list of dict
-        Each decision to drop levels: the resources dropped, the agreement
-        (of the highest of them with the next level) and its number of
+        Each decision to drop rungs: the resources dropped, the agreement
+        (of the highest of them with the next rung) and its number of
         pairs.
 
     Examples
     --------
     >>> b = Brackets([11, 33, 100, 300], factor=3)
     >>> [b.plan(remaining=100.0) for _ in range(4)]  # doctest: +NORMALIZE_WHITESPACE
-    [Bracket(levels=[0, 1, 2, 3], n=[27, 9, 3, 1]), Bracket(levels=[1, 2, 3], n=[12, 4, 1]),
-     Bracket(levels=[2, 3], n=[6, 2]), Bracket(levels=[3], n=[4])]
+    [Bracket(rungs=[0, 1, 2, 3], n=[27, 9, 3, 1]), Bracket(rungs=[1, 2, 3], n=[12, 4, 1]),
+     Bracket(rungs=[2, 3], n=[6, 2]), Bracket(rungs=[3], n=[4])]
     >>> b.promote([0.5, 0.9, np.nan, 0.9, 0.1], 2)  # ties: the earlier row first
     [1, 3]
     """
@@ -116,19 +116,19 @@ class Brackets:
         self.resources = [int(r) for r in resources]
         self.factor = float(factor)
         self.top = len(self.resources) - 1
-        self.min_level = 0
+        self.min_rung = 0
         self.agreement = {}
         self.dropped = []
-        self._pairs = {}  # level -> list of (score at level, score at level + 1)
-        self._spread = {}  # level -> scores of every candidate evaluated there
+        self._pairs = {}  # rung -> list of (score at rung, score at rung + 1)
+        self._spread = {}  # rung -> scores of every candidate evaluated there
         self._next_s = None
 
-    def cost(self, level):
-        """A candidate's cost at ``level``, in full-resource evaluations."""
-        return self.resources[level] / self.resources[-1]
+    def cost(self, rung):
+        """A candidate's cost at ``rung``, in full-resource evaluations."""
+        return self.resources[rung] / self.resources[-1]
 
     def bracket_cost(self, bracket):
-        return sum(n * self.cost(level) for level, n in zip(bracket.levels, bracket.n))
+        return sum(n * self.cost(rung) for rung, n in zip(bracket.rungs, bracket.n))
 
     # ------------------------------------------------------------------ plans
     def plan(self, remaining, n_candidates=None):
@@ -144,9 +144,9 @@ class Brackets:
             The number of candidates the optimizer proposes at once (a
             swarm, a population); None when it proposes any number.
             The bracket starts at most ``ceil(log_factor(n_candidates))``
-            levels below the top (each rung keeps at least one candidate).
+            rungs below the top (each rung keeps at least one candidate).
         """
-        s_max = self.top - self.min_level
+        s_max = self.top - self.min_rung
         if self._next_s is None or self._next_s > s_max:
             self._next_s = s_max
         s = self._next_s
@@ -168,19 +168,19 @@ class Brackets:
         """Distinct candidates a round of brackets tries per full-resource evaluation
         it costs: what sizes a strategy's defaults (a swarm, a population) for a
         budget counted in full-resource evaluations."""
-        s_max = self.top - self.min_level
+        s_max = self.top - self.min_rung
         plans = [self._bracket(s, math.ceil((s_max + 1) / (s + 1) * self.factor ** s))
                  for s in range(s_max + 1)]
         return sum(p.n[0] for p in plans) / sum(self.bracket_cost(p) for p in plans)
 
     def resize(self, bracket, n):
         """``bracket`` started with ``n`` candidates (fewer than planned)."""
-        return self._bracket(len(bracket.levels) - 1, n)
+        return self._bracket(len(bracket.rungs) - 1, n)
 
     def _bracket(self, s, n):
-        levels = list(range(self.top - s, self.top + 1))
+        rungs = list(range(self.top - s, self.top + 1))
         counts = [max(1, int(n // self.factor ** j)) for j in range(s + 1)]
-        return Bracket(levels, counts)
+        return Bracket(rungs, counts)
 
     @staticmethod
     def promote(scores, n):
@@ -191,12 +191,12 @@ class Brackets:
 
     # ------------------------------------------------------------------ values
     @staticmethod
-    def worth(level_scores):
+    def worth(rung_scores):
         """What each candidate of a finished bracket is worth, on the full-resource scale.
 
         Parameters
         ----------
-        level_scores : list of ndarray
+        rung_scores : list of ndarray
             For each rung of the bracket, the score of every candidate of
             the bracket (NaN where it did not reach the rung, or failed).
 
@@ -209,10 +209,10 @@ class Brackets:
             differences) of their scores there is kept. Candidates that
             failed everywhere get NaN (the loop tells them as failures).
         """
-        n = len(level_scores[0])
+        n = len(rung_scores[0])
         worth = np.full(n, np.nan)
         floor = None
-        for scores in reversed(level_scores):
+        for scores in reversed(rung_scores):
             scores = np.asarray(scores, dtype=float)
             here = np.isnan(worth) & np.isfinite(scores)
             if here.any():
@@ -225,33 +225,38 @@ class Brackets:
         return worth
 
     # ------------------------------------------------------------------ agreement
-    def learn(self, bracket, level_scores):
-        """Pool a finished bracket's promotions and drop levels that rank badly."""
-        for j in range(len(bracket.levels) - 1):
-            level = bracket.levels[j]
-            low = np.asarray(level_scores[j], dtype=float)
-            high = np.asarray(level_scores[j + 1], dtype=float)
-            self._spread.setdefault(level, []).extend(low[np.isfinite(low)].tolist())
+    def learn(self, bracket, rung_scores, after_iteration=None):
+        """Pool a finished bracket's promotions and drop rungs that rank badly.
+
+        ``after_iteration`` (the bracket's last batch, in ``cv_results_``'
+        terms) is recorded in a decision to drop rungs taken now.
+        """
+        for j in range(len(bracket.rungs) - 1):
+            rung = bracket.rungs[j]
+            low = np.asarray(rung_scores[j], dtype=float)
+            high = np.asarray(rung_scores[j + 1], dtype=float)
+            self._spread.setdefault(rung, []).extend(low[np.isfinite(low)].tolist())
             both = np.isfinite(low) & np.isfinite(high)
-            self._pairs.setdefault(level, []).extend(zip(low[both], high[both]))
-        for level in sorted(self._pairs):
-            pairs = np.array(self._pairs[level])
+            self._pairs.setdefault(rung, []).extend(zip(low[both], high[both]))
+        for rung in sorted(self._pairs):
+            pairs = np.array(self._pairs[rung])
             if len(pairs) < 3 or np.ptp(pairs[:, 0]) == 0 or np.ptp(pairs[:, 1]) == 0:
                 continue  # scores that all tie say nothing of the ranking
-            self.agreement[level] = (self._corrected_agreement(level, pairs), len(pairs))
-        for level in sorted(self.agreement, reverse=True):
-            rho, n = self.agreement[level]
-            if level >= self.min_level and n >= MIN_PAIRS and rho < MIN_AGREEMENT:
-                # this level ranks unlike the next one: it and every cheaper one go
-                self.dropped.append({"resources": self.resources[self.min_level:level + 1],
-                                     "agreement": rho, "n_pairs": n})
-                self.min_level = level + 1
+            self.agreement[rung] = (self._corrected_agreement(rung, pairs), len(pairs))
+        for rung in sorted(self.agreement, reverse=True):
+            rho, n = self.agreement[rung]
+            if rung >= self.min_rung and n >= MIN_PAIRS and rho < MIN_AGREEMENT:
+                # this rung ranks unlike the next one: it and every cheaper one go
+                self.dropped.append({"resources": self.resources[self.min_rung:rung + 1],
+                                     "agreement": rho, "n_pairs": n,
+                                     "after_iteration": after_iteration})
+                self.min_rung = rung + 1
                 break
 
-    def _corrected_agreement(self, level, pairs):
+    def _corrected_agreement(self, rung, pairs):
         low, high = pairs[:, 0], pairs[:, 1]
         rho = float(np.corrcoef(rankdata(low), rankdata(high))[0, 1])
-        everyone = np.asarray(self._spread[level])
+        everyone = np.asarray(self._spread[rung])
         u = (np.var(low) / np.var(everyone)) if np.var(everyone) > 0 else 1.0
         u = min(max(u, 1e-3), 1.0)
         # Thorndike's case 2: the correlation had everyone been promoted

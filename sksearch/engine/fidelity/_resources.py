@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 
 from ._brackets import ladder
+from .._results import at_full_resource
 from .._sklearn import validate_estimator_params
 
 #: Rungs below the full resource when ``min_resources="auto"``: the cheapest
@@ -30,12 +31,12 @@ class Resource:
     ----------
     name : str
         ``"n_samples"`` or the estimator parameter.
-    levels : list of int
+    ladder : list of int
         The ladder, increasing; the last is ``max_resources``.
     """
 
-    def __init__(self, name, levels, stratify=False):
-        self.name, self.levels, self.stratify = name, levels, stratify
+    def __init__(self, name, ladder, stratify=False):
+        self.name, self.ladder, self.stratify = name, ladder, stratify
         self._train_orders = None  # n_samples: each fold's training set, in random order
 
     def draw_training_orders(self, splits, y, seed):
@@ -46,24 +47,26 @@ class Resource:
             self._train_orders = [_training_order(np.asarray(train), y, self.stratify, rng)
                                   for train, _ in splits]
 
-    def candidates(self, candidates, level):
-        """The parameters fitted at ``level``: with the resource set, for a parameter."""
+    def candidates(self, candidates, rung):
+        """The parameters fitted at ``rung``: with the resource set, for a parameter."""
         if self.name == "n_samples":
             return candidates
-        return [{**c, self.name: self.levels[level]} for c in candidates]
+        return [{**c, self.name: self.ladder[rung]} for c in candidates]
 
     def best_rows(self, cv_results):
         """Rows that may be best: at the full resource (at the largest one
         evaluated, with a warning, if none was)."""
+        full = at_full_resource(cv_results, self.ladder[-1])
+        if full.any():
+            return full
         n_resources = np.asarray(cv_results["n_resources"])
-        if n_resources.max() < self.levels[-1]:
-            warnings.warn(
-                f"The search stopped before any candidate was evaluated at the full resource "
-                f"({self.name}={self.levels[-1]}); best_params_ is the best at "
-                f"{self.name}={n_resources.max()}.",
-                UserWarning,
-                stacklevel=5,
-            )
+        warnings.warn(
+            f"The search stopped before any candidate was evaluated at the full resource "
+            f"({self.name}={self.ladder[-1]}); best_params_ is the best at "
+            f"{self.name}={n_resources.max()}.",
+            UserWarning,
+            stacklevel=5,
+        )
         return n_resources == n_resources.max()
 
     def fitted_attributes(self, brackets, cv_results):
@@ -71,19 +74,19 @@ class Resource:
         ``rung_agreement_``, ``dropped_rungs_`` of a search that ran ``brackets``."""
         evaluated = list(cv_results["n_resources"]) if cv_results is not None else []
         return {
-            "n_resources_": list(self.levels),
-            "n_candidates_": [evaluated.count(r) for r in self.levels],
-            "min_resources_": self.levels[brackets.min_level],
-            "max_resources_": self.levels[-1],
-            "rung_agreement_": {self.levels[level]: value
-                                for level, value in sorted(brackets.agreement.items())},
+            "n_resources_": list(self.ladder),
+            "n_candidates_": [evaluated.count(r) for r in self.ladder],
+            "min_resources_": self.ladder[brackets.min_rung],
+            "max_resources_": self.ladder[-1],
+            "rung_agreement_": {self.ladder[rung]: value
+                                for rung, value in sorted(brackets.agreement.items())},
             "dropped_rungs_": list(brackets.dropped),
         }
 
-    def splits(self, splits, level):
-        """The folds at ``level``: training sets cut to the rung's share, for n_samples."""
-        if self.name == "n_samples" and level < len(self.levels) - 1:
-            share = self.levels[level] / self.levels[-1]
+    def splits(self, splits, rung):
+        """The folds at ``rung``: training sets cut to the rung's share, for n_samples."""
+        if self.name == "n_samples" and rung < len(self.ladder) - 1:
+            share = self.ladder[rung] / self.ladder[-1]
             return [(order[: max(1, math.ceil(share * len(order)))], test)
                     for order, (_, test) in zip(self._train_orders, splits)]
         return splits
@@ -143,9 +146,9 @@ def check_resource(search, space, X, y, splits):
     if minimum > maximum:
         raise ValueError(f"min_resources={minimum} is more than max_resources={maximum}; "
                          "give min_resources <= max_resources (or 'auto')")
-    levels = ladder(minimum, maximum, search.factor)
+    values = ladder(minimum, maximum, search.factor)
     if name != "n_samples":
-        for value in (levels[0], levels[-1]):
+        for value in (values[0], values[-1]):
             try:
                 owner = clone(estimator).set_params(**{name: value})
                 if "__" in name:  # the step that owns the parameter
@@ -155,8 +158,8 @@ def check_resource(search, space, X, y, splits):
                 raise ValueError(f"resource={name!r}: the estimator rejects {name}={value} "
                                  f"({exc}); give min_resources and max_resources it "
                                  "accepts") from None
-        return Resource(name, levels)
-    return Resource(name, levels,
+        return Resource(name, values)
+    return Resource(name, values,
                     stratify=is_classifier(estimator) and y is not None and np.ndim(y) == 1)
 
 
