@@ -40,6 +40,7 @@ from ._loop import Loop, Stopping
 from ._results import Results
 from ._stack import BudgetChanges, Evaluator, JournalLayer, ReusedRecords
 from .fidelity._brackets import Brackets
+from .fidelity._continuation import Continuation, default_memory, how_it_continues
 from .fidelity._resources import check_resource
 from .fidelity._schedule import BracketSchedule
 from ._sklearn import (
@@ -105,6 +106,8 @@ class BaseOptimizerSearch(BaseSearchCV):
         "min_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "factor": [Interval(Real, 1, None, closed="neither")],
+        "reuse_fits": ["boolean"],
+        "reuse_memory": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
     }
 
     @abstractmethod
@@ -133,6 +136,8 @@ class BaseOptimizerSearch(BaseSearchCV):
         min_resources="auto",
         max_resources="auto",
         factor=3,
+        reuse_fits=True,
+        reuse_memory="auto",
         **unknown,
     ):
         if unknown:
@@ -161,6 +166,8 @@ class BaseOptimizerSearch(BaseSearchCV):
         self.min_resources = min_resources
         self.max_resources = max_resources
         self.factor = factor
+        self.reuse_fits = reuse_fits
+        self.reuse_memory = reuse_memory
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -277,7 +284,9 @@ class BaseOptimizerSearch(BaseSearchCV):
         n_tasks = None if plan.resource else self.n_iter * len(plan.splits)
         context = root.subcontext(task_name="search", max_subtasks=n_tasks,
                                   sequential_subtasks=False)
-        fits = Fits(self, plan.X, plan.y, plan.splits, plan.scorers, plan.routed, context)
+        continuation = self._continuation(plan)
+        fits = Fits(self, plan.X, plan.y, plan.splits, plan.scorers, plan.routed, context,
+                    continuation)
         initial_X, initial_candidates, reused = plan.initial
         stack = fits if reused is None else ReusedRecords(initial_X, reused, len(plan.splits),
                                                           fits)
@@ -292,7 +301,8 @@ class BaseOptimizerSearch(BaseSearchCV):
                                            plan.per_evaluation)
             evaluator = Evaluator(plan.space, stack, results, plan.splits,
                                   resource=plan.resource, initial_candidates=initial_candidates,
-                                  extra_results=self._extra_results, optimizer=plan.optimizer)
+                                  extra_results=self._extra_results, optimizer=plan.optimizer,
+                                  continuation=continuation)
             schedule = (None if plan.brackets is None else BracketSchedule(plan.brackets))
             stopping = Stopping(max_time=self.max_time, n_iter_no_change=self.n_iter_no_change,
                                 tol=self.tol, exhaustive=plan.exhaustive,
@@ -311,6 +321,17 @@ class BaseOptimizerSearch(BaseSearchCV):
                     plan.brackets, results.cv_results).items():
                 setattr(self, name, value)
         return stop
+
+    def _continuation(self, plan):
+        """Fit reuse across rungs, where the resource and the estimator allow it."""
+        resource = plan.resource
+        if resource is None or not self.reuse_fits or resource.name == "n_samples":
+            return None
+        how = how_it_continues(self.estimator, resource.name)
+        if how is None:
+            return None
+        memory = default_memory() if self.reuse_memory == "auto" else self.reuse_memory
+        return Continuation(resource, how, len(plan.splits), memory)
 
     def _print_batch(self, loop):
         best = f"{loop.best_history[-1]:.6g}" if loop.best_history else "none at full resource"

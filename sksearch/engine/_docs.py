@@ -148,7 +148,26 @@ COMMON_PARAMETERS_DOC = """\
 
     factor : float, default=3
         Each rung keeps ``1 / factor`` of its candidates and gives them
-        ``factor`` times the resource."""
+        ``factor`` times the resource.
+
+    reuse_fits : bool, default=True
+        With a resource that grows a fitted model, a promoted candidate's
+        fold models continue to the next rung (the estimator's own
+        ``warm_start``) instead of being fitted from zero: ``n_estimators``
+        of forests, extra trees, gradient boosting and bagging, ``max_iter``
+        of ``HistGradientBoosting*`` (a continued fit equals a fresh one),
+        and ``max_iter`` of ``MLP*`` and ``SGD*`` (trained on from the
+        weights reached, their step-size state afresh), also as a Pipeline
+        step. ``cv_results_["continued_from"]`` gives the resource each fit
+        continued from (0: from zero) and ``mean_fit_time`` what it really
+        cost. Other estimators, and ``"n_samples"``, are fitted from zero.
+        False: every rung fits from zero.
+
+    reuse_memory : int or "auto", default="auto"
+        Bytes (pickled) that the fold models kept for promotion may take;
+        beyond it the models of a rung's last candidates are not kept and
+        those candidates are fitted from zero if promoted. "auto": a tenth
+        of the machine's memory."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).

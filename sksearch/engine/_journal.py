@@ -33,7 +33,7 @@ FORMAT = "sksearch-journal"
 VERSION = 2
 #: What a journaled per-split record keeps of scikit-learn's.
 RECORD_KEYS = ("fit_error", "test_scores", "train_scores", "n_test_samples", "fit_time",
-               "score_time")
+               "score_time", "continued_from")
 
 try:  # an advisory lock: one search writes a journal at a time
     import fcntl

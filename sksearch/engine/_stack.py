@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .fidelity._continuation import continued_from
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -42,6 +44,9 @@ class Batch:
     splits : list of (train, test) or None
         The folds of this batch (a rung training on part of each training
         set), None for the search's.
+    keys : list or None
+        The candidates' keys (:meth:`CubeLayout.keys`), for a layer that
+        keeps something per candidate (fit reuse).
     """
 
     iteration: int
@@ -49,10 +54,12 @@ class Batch:
     rows: list
     candidates: list
     splits: list = None
+    keys: list = None
 
     def after(self, n):
         """The batch without its first ``n`` rows."""
-        return replace(self, rows=self.rows[n:], candidates=self.candidates[n:])
+        keys = None if self.keys is None else self.keys[n:]
+        return replace(self, rows=self.rows[n:], candidates=self.candidates[n:], keys=keys)
 
 
 class JournalLayer:
@@ -139,11 +146,16 @@ class Evaluator:
         columns for a batch (None for the warm start's).
     optimizer : Optimizer, default=None
         Passed to ``extra_results``.
+    continuation : Continuation, default=None
+        Fit reuse: told the resource of every candidate evaluated (fitted,
+        replayed or reused), so that a promotion continues the chain.
     """
 
     def __init__(self, space, stack, results, splits, *, resource=None,
-                 initial_candidates=None, extra_results=None, optimizer=None):
+                 initial_candidates=None, extra_results=None, optimizer=None,
+                 continuation=None):
         self.space, self.stack, self.results, self.splits = space, stack, results, splits
+        self.continuation = continuation
         self.resource, self.initial_candidates = resource, initial_candidates
         self.extra_results, self.optimizer = extra_results, optimizer
 
@@ -155,22 +167,30 @@ class Evaluator:
         more = {"iteration": [iteration] * len(rows)}
         if self.extra_results is not None:
             more.update(self.extra_results(None if warm else self.optimizer, rows))
-        splits = None
+        splits = keys = None
         if self.resource is not None:
             more = {"iter": [rung] * len(rows),
                     "n_resources": [self.resource.ladder[rung]] * len(rows), **more}
             candidates = self.resource.candidates(candidates, rung)
             splits = self.resource.splits(self.splits, rung)
-        handle = self.stack.start(Batch(iteration, X, list(rows), candidates, splits))
-        return _Scored(handle, self.results, candidates, more)
+        if self.continuation is not None:
+            keys = self.space.layout.keys(X[rows])
+            self.continuation.note(keys, self.resource.ladder[rung])
+        handle = self.stack.start(Batch(iteration, X, list(rows), candidates, splits, keys))
+        n_splits = None if self.resource is None else len(self.splits)
+        return _Scored(handle, self.results, candidates, more, n_splits)
 
 
 class _Scored:
-    def __init__(self, handle, results, candidates, more):
+    def __init__(self, handle, results, candidates, more, n_splits):
         self.handle, self.results, self.candidates, self.more = handle, results, candidates, more
+        self.n_splits = n_splits  # with a resource: cv_results_ say what each fit continued
 
     def finish(self):
-        return self.results.add(self.candidates, self.handle.finish(), self.more)
+        records, more = self.handle.finish(), self.more
+        if self.n_splits is not None:
+            more = {**more, "continued_from": continued_from(records, self.n_splits)}
+        return self.results.add(self.candidates, records, more)
 
 
 class BudgetChanges:
