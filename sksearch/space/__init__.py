@@ -30,7 +30,7 @@ Real(prior=norm(0, 1))
 
 import numbers
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 
 import numpy as np
 
@@ -57,9 +57,10 @@ class Space:
         object with an ``rvs`` method (its empirical distribution from
         seeded draws). A tuple of two numbers, optionally with
         ``"uniform"``/``"log-uniform"`` (scikit-optimize's range), is refused
-        with the two spellings that say what it means. A list of dicts is a
-        union: each candidate comes from one of them; identical dicts
-        collapse into one.
+        with the two spellings that say what it means. A set is searched in
+        a fixed order and a dict refused (see :class:`Categorical`). A list
+        of dicts is a union: each candidate comes from one of them;
+        identical dicts collapse into one.
 
     Attributes
     ----------
@@ -226,15 +227,10 @@ def _dimension(where, value):
     try:
         if _priors.is_distribution(value):
             return Integer(prior=value) if _priors.is_discrete(value) else Real(prior=value)
-        if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
-            dim = Categorical(value)
-            if dim.n_repeated:
-                warnings.warn(
-                    f"{where} repeats {dim.n_repeated} of its choices; each distinct choice "
-                    "is searched once (a repetition is not a weight)", UserWarning,
-                    stacklevel=4)
-            return dim
-        if hasattr(value, "rvs") and not isinstance(value, Mapping):
+        if isinstance(value, (Sequence, np.ndarray, Set, Mapping)) and not isinstance(
+                value, (str, bytes)):
+            return Categorical(value)
+        if hasattr(value, "rvs"):
             empirical = _priors.from_sampler(value)
             return (Real if empirical.kind == "real" else Integer)(prior=empirical)
     except (TypeError, ValueError) as exc:
