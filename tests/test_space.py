@@ -3,12 +3,16 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from sklearn.datasets import load_iris
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from conftest import CountingLogistic
 from sksearch.space._cube import CubeLayout, Group, integer_bounds, integer_center, integer_index
 from sksearch.space import Categorical, Integer, Real, Space
+
+IRIS_X, IRIS_Y = load_iris(return_X_y=True)
 
 
 def test_real_decodes_linear_and_log_scale():
@@ -287,6 +291,42 @@ def test_a_set_of_choices_gives_one_search_whatever_the_hash_seed():
         return out.stdout
 
     assert run(1) == run(2) == run(3)
+
+
+def test_overlapping_subspaces_share_their_candidates():
+    space = Space([{"C": [1, 2]}, {"C": [2, 3]}])
+    assert space.size == 3
+    assert space.decode(space.layout.enumerate()) == [{"C": 1}, {"C": 2}, {"C": 3}]
+    # C=2 proposed in the second subspace is the candidate of the first
+    second = np.array([[0.0, 1.0, 0.5, 0.5, 1.0, 0.0]])
+    assert space.decode(second) == [{"C": 2}]
+    assert space.layout.keys(second) == space.layout.keys(space.encode([{"C": 2}]))
+    assert space.layout.keys([[0.0, 1.0, 0.5, 0.5, 0.0, 1.0]]) != \
+        space.layout.keys(second)  # C=3 stays where it is
+    # values of two kinds, or subspaces with other names, do not overlap
+    assert Space([{"C": [1, 2]}, {"C": [2.0, 3.0]}]).size == 4
+    assert Space([{"C": [1, 2], "k": ["a"]}, {"C": [2, 3], "k": ["b"]}]).size == 4
+    assert Space([{"C": [1, 2]}, {"C": [2, 3], "k": ["b"]}]).size == 4
+
+
+@pytest.mark.parametrize("space, n_iter", [
+    ([{"C": [0.5, 1.0]}, {"C": [1.0, 2.0]}], 5),  # all of it: 3 candidates
+    ([{"C": [0.1, 0.2, 0.5, 1.0, 2.0]}, {"C": [0.5, 1.0, 2.0, 5.0, 10.0]}], 5),
+], ids=["exhaustive", "searched"])
+def test_no_candidate_of_overlapping_subspaces_is_fitted_twice(make_search, space, n_iter):
+    import warnings
+
+    class Counting(CountingLogistic):
+        n_fits = 0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "all candidates were evaluated"
+        search = make_search(Counting(), space, n_iter=n_iter, cv=2, random_state=0,
+                             refit=False).fit(IRIS_X, IRIS_Y)
+    params = search.cv_results_["params"]
+    assert len(params) == min(n_iter, Space(space).size)
+    assert len({p["C"] for p in params}) == len(params)
+    assert Counting.n_fits == 2 * len(params)
 
 
 def test_identical_subspaces_collapse_with_a_warning():
