@@ -27,7 +27,8 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
-from ._docs import complete_class, unknown_keyword_error
+from ._docs import complete_class
+from ._other_tuners import OtherTunersAttributes, check_fit_keywords, unknown_keyword_error
 from .fidelity._brackets import Brackets
 from ._callbacks import batch_callback_runner, check_batch_callbacks
 from ._journal import Checkpoint
@@ -51,7 +52,7 @@ from ..optimizers import Exhaustive
 from ..space import Space
 
 
-class BaseOptimizerSearch(BaseSearchCV):
+class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
     """Base class of the searches that drive an ask/tell optimizer.
 
     A subclass implements ``_make_optimizer(layout, random_state, budget)``
@@ -211,6 +212,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
         params = check_fit_params(X, params)
+        check_fit_keywords(self, params)
         routed = routed_params(self, params)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, **routed.splitter.split))

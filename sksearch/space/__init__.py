@@ -38,6 +38,7 @@ from . import _priors
 from ._cube import CATEGORICAL, CubeLayout, Group, one_hot
 from ._dimensions import PRIORS, Categorical, Dimension, Integer, Real
 from ._choices import same_choice
+from ._other_spaces import other_dimension
 
 __all__ = ["Real", "Integer", "Categorical", "Space"]
 
@@ -275,6 +276,9 @@ def _dimension(where, value):
         if isinstance(value, (Sequence, np.ndarray, Set, Mapping)) and not isinstance(
                 value, (str, bytes)):
             return Categorical(value)
+        translated = other_dimension(value)
+        if translated is not None:
+            return translated
         if hasattr(value, "rvs"):
             empirical = _priors.from_sampler(value)
             return (Real if empirical.kind == "real" else Integer)(prior=empirical)
