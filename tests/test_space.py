@@ -3,12 +3,16 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from sklearn.datasets import load_iris
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from conftest import CountingLogistic
 from sksearch.space._cube import CubeLayout, Group, integer_bounds, integer_center, integer_index
 from sksearch.space import Categorical, Integer, Real, Space
+
+IRIS_X, IRIS_Y = load_iris(return_X_y=True)
 
 
 def test_real_decodes_linear_and_log_scale():
@@ -215,17 +219,114 @@ def test_scikit_optimize_priors_are_read_as_written():
     assert Categorical(["a", "b"], name="kernel").name == "kernel"
 
 
-def test_repeated_choices_collapse_with_a_warning():
-    with pytest.warns(UserWarning, match=r"\['C'\] repeats 1 of its choices"):
-        space = Space({"C": [1.0, 1.0, 2.0]})
-    assert space.subspaces[0]["C"].choices == [1.0, 2.0]
-    assert space.size == 2
-    # equal values of different types stay apart, as the estimator may tell them apart
+@pytest.mark.parametrize("choices, positions", [
+    ([1.0, 1.0, 2.0], (0, 1)),
+    ([np.array([1, 2]), None, np.array([1, 2])], (0, 2)),
+    ([SVC(C=1), SVC(C=1)], (0, 1)),
+    ([float("nan"), float("nan")], (0, 1)),
+    ([np.float64(0.5), 0.5], (0, 1)),  # one kind of number: a NumPy scalar or not
+    ([(1, "a"), [1], (1, "a")], (0, 2)),
+    ([{"a": 1}, {"a": 1}], (0, 1)),
+], ids=["floats", "arrays", "estimators", "nan", "numpy-scalar", "tuples", "dicts"])
+def test_repeated_choices_are_refused_with_their_positions(choices, positions):
+    i, j = positions
+    with pytest.raises(ValueError, match=rf"choices {i} and {j} are the same.*"
+                                         "a repetition is not a weight"):
+        Categorical(choices)
+    with pytest.raises(ValueError, match=rf"\['C'\]: Categorical choices {i} and {j}"):
+        Space({"C": choices})
+
+
+def test_choices_an_estimator_tells_apart_stay_apart():
+    # 1, 1.0 and True are three values to an estimator (max_features=1 is one feature,
+    # 1.0 all of them), so they are three choices
     assert Categorical([1, 1.0, True]).choices == [1, 1.0, True]
     assert Categorical([1, 1.0, True]).decode(np.eye(3)) == [1, 1.0, True]
-    svc = SVC()
-    assert len(Categorical([svc, svc, SVC()]).choices) == 2  # one object, or two
-    assert Categorical([[1], [1], None]).choices == [[1], None]  # unhashable ones too
+    assert len(Categorical([SVC(C=1), SVC(C=2), SVC(C=1, kernel="linear")]).choices) == 3
+    assert len(Categorical([np.array([1, 2]), np.array([1.0, 2.0]), np.array([1, 3])]
+                           ).choices) == 3
+    assert Categorical([[1], [1.0], None]).choices == [[1], [1.0], None]
+    svc = SVC(C=1)
+    assert Categorical([svc, None]).index(SVC(C=1)) == 0  # an equal estimator is the choice
+
+
+def test_a_set_of_choices_is_searched_in_sorted_order():
+    assert Categorical({"rbf", "poly", "linear"}).choices == ["linear", "poly", "rbf"]
+    assert Categorical(frozenset({3, 0.5, 2})).choices == [0.5, 2, 3]
+    assert Categorical({None, "a", 1}).choices == [1, "a", None]
+    space = Space({"kernel": {"sigmoid", "rbf", "poly", "linear"}})
+    assert space.subspaces[0]["kernel"] == Categorical(["linear", "poly", "rbf", "sigmoid"])
+    with pytest.raises(TypeError, match=r"order changes from run to run.*write a list"):
+        Categorical({SVC(), None})
+
+
+_HASH_SEED_RUN = """
+import json
+from sklearn.datasets import load_iris
+from sklearn.tree import DecisionTreeClassifier
+from sksearch import PSOSearchCV
+from sksearch.space import Categorical
+X, y = load_iris(return_X_y=True)
+space = {"criterion": Categorical({"gini", "entropy", "log_loss"}),
+         "splitter": {"best", "random"}, "max_features": {"sqrt", "log2", None},
+         "max_depth": [1, 2, 3]}
+search = PSOSearchCV(DecisionTreeClassifier(random_state=0), space, n_iter=8, cv=2,
+                     random_state=0).fit(X, y)
+print(json.dumps([search.cv_results_["params"],
+                  search.cv_results_["mean_test_score"].tolist()]))
+"""
+
+
+def test_a_set_of_choices_gives_one_search_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def run(seed):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": root}
+        out = subprocess.run([sys.executable, "-c", _HASH_SEED_RUN], env=env, check=True,
+                             capture_output=True, text=True)
+        return out.stdout
+
+    assert run(1) == run(2) == run(3)
+
+
+def test_overlapping_subspaces_share_their_candidates():
+    space = Space([{"C": [1, 2]}, {"C": [2, 3]}])
+    assert space.size == 3
+    assert space.decode(space.layout.enumerate()) == [{"C": 1}, {"C": 2}, {"C": 3}]
+    # C=2 proposed in the second subspace is the candidate of the first
+    second = np.array([[0.0, 1.0, 0.5, 0.5, 1.0, 0.0]])
+    assert space.decode(second) == [{"C": 2}]
+    assert space.layout.keys(second) == space.layout.keys(space.encode([{"C": 2}]))
+    assert space.layout.keys([[0.0, 1.0, 0.5, 0.5, 0.0, 1.0]]) != \
+        space.layout.keys(second)  # C=3 stays where it is
+    # values of two kinds, or subspaces with other names, do not overlap
+    assert Space([{"C": [1, 2]}, {"C": [2.0, 3.0]}]).size == 4
+    assert Space([{"C": [1, 2], "k": ["a"]}, {"C": [2, 3], "k": ["b"]}]).size == 4
+    assert Space([{"C": [1, 2]}, {"C": [2, 3], "k": ["b"]}]).size == 4
+
+
+@pytest.mark.parametrize("space, n_iter", [
+    ([{"C": [0.5, 1.0]}, {"C": [1.0, 2.0]}], 5),  # all of it: 3 candidates
+    ([{"C": [0.1, 0.2, 0.5, 1.0, 2.0]}, {"C": [0.5, 1.0, 2.0, 5.0, 10.0]}], 5),
+], ids=["exhaustive", "searched"])
+def test_no_candidate_of_overlapping_subspaces_is_fitted_twice(make_search, space, n_iter):
+    import warnings
+
+    class Counting(CountingLogistic):
+        n_fits = 0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "all candidates were evaluated"
+        search = make_search(Counting(), space, n_iter=n_iter, cv=2, random_state=0,
+                             refit=False).fit(IRIS_X, IRIS_Y)
+    params = search.cv_results_["params"]
+    assert len(params) == min(n_iter, Space(space).size)
+    assert len({p["C"] for p in params}) == len(params)
+    assert Counting.n_fits == 2 * len(params)
 
 
 def test_identical_subspaces_collapse_with_a_warning():

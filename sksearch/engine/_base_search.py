@@ -32,11 +32,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
 from ._callbacks import batch_callback_runner, check_batch_callbacks
-from ._docs import complete_class, unknown_keyword_error
+from ._docs import complete_class
 from ._fingerprint import fingerprint
 from ._fitting import Fits
 from ._journal import Checkpoint
 from ._loop import Loop, Stopping
+from ._other_tuners import OtherTunersAttributes, check_fit_keywords, unknown_keyword_error
 from ._results import Results
 from ._stack import BudgetChanges, Evaluator, JournalLayer, ReusedRecords
 from .fidelity._brackets import Brackets
@@ -59,7 +60,7 @@ from ..optimizers import Exhaustive
 from ..space import Space
 
 
-class BaseOptimizerSearch(BaseSearchCV):
+class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
     """Base class of the searches that drive an ask/tell optimizer.
 
     A subclass implements ``_make_optimizer(layout, random_state, budget)``
@@ -252,6 +253,7 @@ class BaseOptimizerSearch(BaseSearchCV):
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
         params = check_fit_params(X, params)
+        check_fit_keywords(self, params)
         routed = routed_params(self, params)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, **routed.splitter.split))

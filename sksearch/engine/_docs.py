@@ -1,11 +1,10 @@
-"""The public surface every search shares: docstring text, signature, other tuners' names.
+"""The public surface every search shares: docstring text and signature.
 
 A search class's docstring says ``{search_parameters}``, ``{common_parameters}``
 and ``{common_attributes}`` where the shared text goes; its ``__init__`` takes
 its own parameters and ``**common``, and :func:`complete_class` merges the
 common ones into its signature so that ``get_params``, ``clone`` and ``help``
-see them. A keyword that no search takes gets a ``TypeError`` that names the
-public class and, for a name another tuner uses, the sksearch equivalent.
+see them. (A keyword that no search takes: :mod:`._other_tuners`.)
 """
 
 import inspect
@@ -227,41 +226,6 @@ COMMON_ATTRIBUTES_DOC = """\
         ``cv_results_["iteration"]`` before it)."""
 
 
-#: Keywords of scikit-optimize, Optuna, sklearn-genetic-opt and hyperopt
-#: mapped to what sksearch calls them.
-OTHER_TUNERS_NAMES = {
-    "search_spaces": "param_distributions (scikit-optimize's search_spaces)",
-    "param_grid": "param_distributions (a GridSearchCV param_grid is valid as is)",
-    "param_distributions_list": "param_distributions (a list of dicts)",
-    "n_trials": "n_iter (Optuna's n_trials)",
-    "max_evals": "n_iter (hyperopt's max_evals)",
-    "timeout": "max_time (seconds)",
-    "n_points": "batch_size of BayesSearchCV (scikit-optimize's n_points)",
-    "optimizer_kwargs": "the search's own keywords, e.g. BayesSearchCV(n_initial_points=..., "
-                        "acquisition=...)",
-    "generations": "n_iter: sksearch counts candidates, about population_size x generations",
-    "population_size": "GeneticSearchCV(population_size=...); PSOSearchCV(n_particles=...)",
-    "n_particles": "PSOSearchCV(n_particles=...); GeneticSearchCV(population_size=...)",
-    "callbacks": "batch_callbacks (called after each batch with a SearchState; True stops), "
-                 "or search.set_callbacks(...) for scikit-learn callbacks such as ProgressBar",
-    "callback": "batch_callbacks (called after each batch with a SearchState; True stops)",
-    "sampler": "the search class: BayesSearchCV(surrogate='tpe') for a TPE sampler",
-    "mutation_probability": "mutation_rate of GeneticSearchCV",
-    "crossover_probability": "crossover_rate of GeneticSearchCV",
-    "elitism_size": "elitism of GeneticSearchCV",
-    "x0": "initial_candidates (a list of parameter dicts evaluated first)",
-    "points_to_evaluate": "initial_candidates (a list of parameter dicts evaluated first)",
-    "warm_start_configs": "initial_candidates (a list of parameter dicts evaluated first)",
-    "acq_func": "acquisition of BayesSearchCV ('ei', 'pi' or 'ucb')",
-    "n_initial_points": "n_initial_points of BayesSearchCV",
-    "pruner": "resource='n_samples' or resource='<estimator parameter>' (brackets of "
-              "successive halving)",
-    "min_budget": "min_resources", "max_budget": "max_resources", "eta": "factor",
-    "min_resource": "min_resources", "max_resource": "max_resources",
-    "reduction_factor": "factor",
-}
-
-
 def complete_class(cls, base_init):
     """Fill ``cls``'s docstring and merge ``base_init``'s keywords into its signature."""
     if cls.__doc__:
@@ -280,15 +244,3 @@ def complete_class(cls, base_init):
     common = inspect.signature(base_init).parameters.values()
     extra = [p for p in common if p.kind is p.KEYWORD_ONLY and p.name not in names]
     init.__signature__ = own.replace(parameters=kept + extra)
-
-
-def unknown_keyword_error(search, names):
-    """The TypeError for keywords that ``search``'s class does not take."""
-    cls = type(search).__name__
-    name = sorted(names)[0]
-    message = f"{cls}() got an unexpected keyword argument {name!r}"
-    if name in OTHER_TUNERS_NAMES:
-        message += f"; in sksearch that is {OTHER_TUNERS_NAMES[name]}"
-    valid = sorted(inspect.signature(type(search).__init__).parameters)
-    valid = [v for v in valid if v != "self"]
-    return TypeError(f"{message}. {cls} takes: {', '.join(valid)}.")

@@ -30,13 +30,15 @@ Real(prior=norm(0, 1))
 
 import numbers
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 
 import numpy as np
 
 from . import _priors
 from ._cube import CATEGORICAL, CubeLayout, Group, one_hot
 from ._dimensions import PRIORS, Categorical, Dimension, Integer, Real
+from ._choices import same_choice
+from ._other_spaces import other_dimension
 
 __all__ = ["Real", "Integer", "Categorical", "Space"]
 
@@ -57,9 +59,11 @@ class Space:
         object with an ``rvs`` method (its empirical distribution from
         seeded draws). A tuple of two numbers, optionally with
         ``"uniform"``/``"log-uniform"`` (scikit-optimize's range), is refused
-        with the two spellings that say what it means. A list of dicts is a
-        union: each candidate comes from one of them; identical dicts
-        collapse into one.
+        with the two spellings that say what it means. A set is searched in
+        a fixed order and a dict refused (see :class:`Categorical`). A list
+        of dicts is a union: each candidate comes from one of them;
+        identical dicts collapse into one, and a candidate that several
+        dicts hold is one candidate (it belongs to the first of them).
 
     Attributes
     ----------
@@ -104,7 +108,9 @@ class Space:
                 if stop > start:
                     groups.append(dim.group(start, s))
                 start = stop
-        self.layout = CubeLayout(groups, n_subspaces=len(self.subspaces))
+        self._earlier = _overlapping(self.subspaces)
+        self.layout = CubeLayout(groups, n_subspaces=len(self.subspaces),
+                                 home=self._first_home if any(self._earlier) else None)
 
     def __repr__(self):
         return f"Space({self.param_distributions!r})"
@@ -141,12 +147,7 @@ class Space:
         candidates = list(candidates)
         X = np.full((len(candidates), self.layout.n_dims), 0.5)
         for row, params in enumerate(candidates):
-            s = self._subspace_of(params)
-            if self.layout.selector is not None:
-                X[row, : len(self.subspaces)] = one_hot([s], len(self.subspaces))[0]
-            for sub, name, dim, start, stop in self._blocks:
-                if sub == s and stop > start:
-                    X[row, start:stop] = dim.encode([params[name]])
+            X[row] = self._encode_into(self._subspace_of(params), params)[0]
         return self.layout.snap(X)
 
     def sample(self, n, random_state=None, method="random"):
@@ -184,13 +185,59 @@ class Space:
                         f"{estimator!r}.{hint} Valid parameters are: {sorted(valid)!r}."
                     )
 
+    def _first_home(self, X):
+        """Rows of snapped ``X`` moved into the first subspace holding the same parameters."""
+        X = np.array(X, dtype=float)
+        which = self.layout.subspace_of(X)
+        for row in np.flatnonzero([bool(self._earlier[s]) for s in which]):
+            params = self.decode(X[row:row + 1])[0]
+            for s in self._earlier[which[row]]:
+                if not self._holds(s, params):
+                    continue
+                moved = self.layout._snap(self._encode_into(s, params))
+                if same_choice(self.decode(moved)[0], params):
+                    X[row] = moved[0]
+                    break
+        return X
+
+    def _encode_into(self, s, params):
+        """The (unsnapped) cube point of ``params`` in subspace ``s``."""
+        x = np.full((1, self.layout.n_dims), 0.5)
+        if self.layout.selector is not None:
+            x[0, : len(self.subspaces)] = one_hot([s], len(self.subspaces))[0]
+        for sub, name, dim, start, stop in self._blocks:
+            if sub == s and stop > start:
+                x[0, start:stop] = dim.encode([params[name]])
+        return x
+
+    def _holds(self, s, params):
+        sub = self.subspaces[s]
+        return set(sub) == set(params) and all(
+            dim.contains(params[name]) for name, dim in sub.items())
+
     def _subspace_of(self, params):
-        for s, sub in enumerate(self.subspaces):
-            if set(sub) == set(params) and all(
-                dim.contains(params[name]) for name, dim in sub.items()
-            ):
+        for s in range(len(self.subspaces)):
+            if self._holds(s, params):
                 return s
         raise ValueError(f"{params!r} lies in none of the subspaces of {self!r}")
+
+
+def _overlapping(subspaces):
+    """For each subspace, the earlier ones that may hold some of its candidates.
+
+    They have the same names, and no Categorical of one shares no choice
+    with the other's (then no candidate is in both).
+    """
+    def may_share(a, b):
+        if set(a) != set(b):
+            return False
+        return not any(
+            isinstance(a[n], Categorical) and isinstance(b[n], Categorical)
+            and not any(b[n].index_of_same(c) is not None for c in a[n].choices)
+            for n in a)
+
+    return [[t for t in range(s) if may_share(subspaces[t], sub)]
+            for s, sub in enumerate(subspaces)]
 
 
 def _names_with(estimator, name, value):
@@ -226,15 +273,13 @@ def _dimension(where, value):
     try:
         if _priors.is_distribution(value):
             return Integer(prior=value) if _priors.is_discrete(value) else Real(prior=value)
-        if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
-            dim = Categorical(value)
-            if dim.n_repeated:
-                warnings.warn(
-                    f"{where} repeats {dim.n_repeated} of its choices; each distinct choice "
-                    "is searched once (a repetition is not a weight)", UserWarning,
-                    stacklevel=4)
-            return dim
-        if hasattr(value, "rvs") and not isinstance(value, Mapping):
+        if isinstance(value, (Sequence, np.ndarray, Set, Mapping)) and not isinstance(
+                value, (str, bytes)):
+            return Categorical(value)
+        translated = other_dimension(value)
+        if translated is not None:
+            return translated
+        if hasattr(value, "rvs"):
             empirical = _priors.from_sampler(value)
             return (Real if empirical.kind == "real" else Integer)(prior=empirical)
     except (TypeError, ValueError) as exc:

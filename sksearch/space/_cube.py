@@ -18,10 +18,13 @@ Encoding rules (shared by :mod:`sksearch.space` and the optimizers):
   choice is the column with the largest value (one-hot, no false order);
 * a union of ``m >= 2`` subspaces starts with ``m`` selector columns (a
   categorical block); columns of the subspaces that are not selected are
-  inactive and :meth:`CubeLayout.snap` sets them to 0.5.
+  inactive and :meth:`CubeLayout.snap` sets them to 0.5. Where subspaces
+  overlap (``[{"C": [1, 2]}, {"C": [2, 3]}]``), a point is snapped into the
+  first subspace that holds its parameters, so that one candidate has one key.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.spatial.distance import pdist
@@ -124,6 +127,10 @@ class CubeLayout:
         selector, when there is one, comes first).
     n_subspaces : int, default=1
         Number of subspaces in the union.
+    home : callable, default=None
+        For overlapping subspaces: maps snapped rows to the same
+        parameters in the first subspace that holds them (rows it cannot
+        move are returned as they are). Given by the space.
 
     Examples
     --------
@@ -136,8 +143,13 @@ class CubeLayout:
     [[0.3, 0.0, 1.0, 0.0]]
     """
 
-    def __init__(self, groups, n_subspaces=1):
+    #: A layout with overlapping subspaces counts its distinct points exactly
+    #: up to this many points (beyond, :attr:`size` is the sum of the subspaces').
+    MAX_COUNTED = 100_000
+
+    def __init__(self, groups, n_subspaces=1, home=None):
         self.groups = tuple(groups)
+        self._home = home
         self.n_subspaces = int(n_subspaces)
         self.n_dims = max((g.stop for g in self.groups), default=0)
         self.selector = next((g for g in self.groups if g.subspace < 0), None)
@@ -186,6 +198,10 @@ class CubeLayout:
         Two rows decode to the same parameters exactly when their snapped
         rows are equal.
         """
+        X = self._snap(X)
+        return X if self._home is None else self._snap(self._home(X))
+
+    def _snap(self, X):
         X = np.clip(np.atleast_2d(np.array(X, dtype=float)), 0.0, 1.0)
         for g in self.groups:
             if g.kind == INTEGER:
@@ -201,10 +217,16 @@ class CubeLayout:
         return [row.tobytes() for row in self.snap(X)]
 
     # ------------------------------------------------------------------ size
-    @property
+    @cached_property
     def size(self):
         """Number of distinct points, or ``inf`` when a real parameter (or a
         discrete one with unboundedly many values) exists."""
+        total = self._size_of_subspaces()
+        if self._home is not None and total <= self.MAX_COUNTED:
+            return float(len(self.enumerate()))
+        return total
+
+    def _size_of_subspaces(self):
         total = 0
         for s in range(self.n_subspaces):
             count = 1.0
@@ -216,7 +238,7 @@ class CubeLayout:
 
     def enumerate(self):
         """Every distinct point of a finite layout, snapped, one per row."""
-        if not np.isfinite(self.size):
+        if not np.isfinite(self._size_of_subspaces()):
             raise ValueError("a space with a real parameter cannot be enumerated")
         blocks = []
         for s in range(self.n_subspaces):
@@ -237,7 +259,13 @@ class CubeLayout:
                     expanded.append(block)
                 grids = expanded
             blocks.extend(grids)
-        return self.snap(np.vstack(blocks)) if blocks else np.zeros((0, self.n_dims))
+        if not blocks:
+            return np.zeros((0, self.n_dims))
+        X = self.snap(np.vstack(blocks))
+        if self._home is None:
+            return X
+        _, first = np.unique(X, axis=0, return_index=True)
+        return X[np.sort(first)]
 
     # ------------------------------------------------------------------ designs
     def random(self, n, rng):

@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from . import _priors
+from ._choices import check_equal_prior, read_choices, same_choice
 from ._cube import CATEGORICAL, INTEGER, MIN_BIN_WIDTH, REAL, Group, one_hot
 
 #: scikit-optimize's names of the two built-in priors.
@@ -347,45 +348,47 @@ class Categorical(Dimension):
     """A parameter that takes one of a list of choices (any Python objects).
 
     The choices have no order: the cube holds one column per choice and the
-    chosen one is the column with the largest value. Repeated choices
-    (the same object, or equal values of the same type) collapse into one,
-    so no candidate is fitted twice; a repetition is not a weight.
+    chosen one is the column with the largest value.
 
     Parameters
     ----------
-    choices : sequence
+    choices : list, tuple, range, 1-d array or set
         The values, at least one. ``None``, strings, numbers, estimators and
-        functions are all fine.
+        functions are all fine. A set (whose own order changes from run to
+        run) is searched in a fixed order: numbers ascending, then strings
+        alphabetically, then other plain values by type and ``repr``; a set
+        of other objects is refused (write a list). A dict is refused: write
+        ``list(d)`` for its keys or ``list(d.values())`` for its values. Two
+        choices that are the same candidate are refused with their
+        positions (a repetition is not a weight): one object, or equal
+        values of one kind (equal numbers of one kind, arrays with equal
+        elements, estimators of one class with equal parameters, two NaN).
+        ``1``, ``1.0`` and ``True`` are three choices, since an estimator
+        may tell them apart (``max_features=1`` is one feature, ``1.0`` all).
     name : str, default=None
         Stored only (scikit-optimize's argument).
+    prior : sequence of float, default=None
+        scikit-optimize's weights of the choices: accepted when they are all
+        equal (the search gives every choice the same share), refused
+        otherwise.
 
     Examples
     --------
     >>> from sksearch.space import Categorical
     >>> Categorical(["gini", "entropy", None]).decode([[0.1, 0.2, 0.9]])
     [None]
-    >>> Categorical([1.0, 1.0, 2.0])
-    Categorical([1.0, 2.0])
+    >>> Categorical({"rbf", "linear", "poly"})
+    Categorical(['linear', 'poly', 'rbf'])
     """
 
-    def __init__(self, choices, name=None):
-        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__len__"):
-            raise TypeError(
-                f"Categorical choices must be a list, tuple or 1-d array, got "
-                f"{type(choices).__name__} {choices!r}"
-            )
-        if isinstance(choices, np.ndarray) and choices.ndim != 1:
-            raise ValueError(
-                f"Categorical choices must be 1-dimensional, got an array of shape "
-                f"{choices.shape}"
-            )
+    def __init__(self, choices, name=None, *, prior=None):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Categorical name must be a string, got {name!r}")
-        unique = _distinct(choices)
-        if not unique:
+        choices = read_choices(choices)
+        if not choices:
             raise ValueError("Categorical needs at least one choice, got none")
-        self.n_repeated = len(choices) - len(unique)
-        self.choices, self.name = unique, name
+        check_equal_prior(prior, choices)
+        self.choices, self.name = choices, name
 
     def __repr__(self):
         name = "" if self.name is None else f", name={self.name!r}"
@@ -393,7 +396,7 @@ class Categorical(Dimension):
 
     def __eq__(self, other):
         return (type(other) is Categorical and len(self.choices) == len(other.choices)
-                and all(_same(a, b) for a, b in zip(self.choices, other.choices)))
+                and all(same_choice(a, b) for a, b in zip(self.choices, other.choices)))
 
     def __hash__(self):
         return hash(("Categorical", len(self.choices)))
@@ -421,10 +424,14 @@ class Categorical(Dimension):
             return [self.choices[0]] * len(U)
         return [self.choices[i] for i in np.argmax(np.asarray(U, dtype=float), axis=1)]
 
+    def index_of_same(self, value):
+        """Position of the choice that is the same candidate as ``value``, or None."""
+        return next((i for i, c in enumerate(self.choices) if same_choice(c, value)), None)
+
     def index(self, value):
-        for i, choice in enumerate(self.choices):
-            if _same(choice, value):
-                return i
+        same = self.index_of_same(value)
+        if same is not None:
+            return same
         for i, choice in enumerate(self.choices):
             try:
                 if bool(choice == value):
@@ -449,35 +456,6 @@ def _refuse(dim):
     problem = dim.problem()
     if problem is not None:
         raise ValueError(problem)
-
-
-def _distinct(choices):
-    """The choices without repeats (see :func:`_same`), in their order."""
-    unique, seen, unhashable = [], set(), []
-    for choice in choices:
-        try:  # (type, value) pairs: equal values of one type, found by hashing
-            key = (type(choice), choice)
-            if key in seen:
-                continue
-            seen.add(key)
-        except (TypeError, ValueError):  # unhashable or without a plain ==
-            if any(_same(choice, kept) for kept in unhashable):
-                continue
-            unhashable.append(choice)
-        unique.append(choice)
-    return unique
-
-
-def _same(a, b):
-    """True when choices ``a`` and ``b`` are the same: one object, or equal of one type."""
-    if a is b:
-        return True
-    if type(a) is not type(b):
-        return False
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):  # arrays and other objects without a plain ==
-        return False
 
 
 def _check_bounds(dim, low, high, log, equal=False):
