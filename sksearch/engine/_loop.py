@@ -25,10 +25,11 @@ The rules, whatever the schedule:
 """
 
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
+
+from .._warnings import warn
 
 #: Consecutive batches without a new candidate after which a search stops.
 MAX_STALLED_BATCHES = 20
@@ -155,12 +156,8 @@ class Loop:
             if not self.scores:
                 raise
             stop = "interrupted"
-            warnings.warn(
-                f"The search was interrupted after {len(self.scores)} candidates; "
-                "it keeps their results and refits the best of them.",
-                UserWarning,
-                stacklevel=2,
-            )
+            warn(f"The search was interrupted after {len(self.scores)} candidates; "
+                 "it keeps their results and refits the best of them.")
         self._warn_stop(stop)
         return stop
 
@@ -242,14 +239,10 @@ class Loop:
     def _warn_stop(self, stop):
         done = self.schedule.done(self)
         if stop == "space_exhausted":
-            warnings.warn(self.schedule.exhausted(self), UserWarning, stacklevel=3)
+            warn(self.schedule.exhausted(self))
         elif stop == "stalled":
-            warnings.warn(
-                f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "
-                f"consecutive batches; the search stops after {done}.",
-                UserWarning,
-                stacklevel=3,
-            )
+            warn(f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "
+                 f"consecutive batches; the search stops after {done}.")
 
 
 class _Immediate:
