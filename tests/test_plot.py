@@ -313,12 +313,13 @@ def test_plots_read_only_public_results():
 
     for module in (sksearch.plot, sksearch._plot_results):
         tree = ast.parse(inspect.getsource(module))
-        imported = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        imported = [node.module or "" for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)]
         assert not [name for name in imported if "engine" in name or name == "base"], module
 
 
 def _pareto_ranks(values, senses):
-    """Non-dominated sorting of the rows of ``values``: 1 = not dominated, 2 = once 1 is removed..."""
+    """Non-dominated sorting of the rows of ``values``: 1 = not dominated, 2 = once 1 is removed."""
     signed = values * np.where(np.array(senses) == "maximize", 1.0, -1.0)
     ranks = np.zeros(len(values), dtype=int)
     rank = 0

@@ -226,6 +226,8 @@ class BaseOptimizerSearch(BaseSearchCV):
             full[resource.name] = resource.levels[-1]
         initial = initial_batch(self.initial_candidates, space, header, splits, full)
         checkpoint = contextlib.nullcontext()
+        for callback in [c for c in callbacks if hasattr(c, "on_search_begin")]:
+            callback.on_search_begin(self)  # before any file or fit: a logger opens its store
         if self.checkpoint is not None:
             checkpoint = Checkpoint(self.checkpoint, header, n_dims=space.layout.n_dims,
                                     n_splits=len(splits))
