@@ -12,7 +12,8 @@ Three pieces make a strategy:
   engine does the rest (space, folds, duplicates, parallel evaluation,
   checkpoints, stopping rules, refit, ``cv_results_``).
 
-:func:`read_journal` reads a checkpoint's journal without changing it, for
+:func:`read_journal` reads a checkpoint's journal without changing it, and
+:func:`at_full_resource` says which rows of ``cv_results_`` may be best, for
 reporting.
 
 Examples
@@ -54,7 +55,8 @@ from .space._cube import CubeLayout, Group
 from .engine._callbacks import SearchState
 from .engine._base_search import BaseOptimizerSearch
 from .engine._journal import read_journal
+from .engine._results import at_full_resource
 from .optimizers import Optimizer
 
 __all__ = ["BaseOptimizerSearch", "CubeLayout", "Group", "Optimizer", "SearchState",
-           "read_journal"]
+           "at_full_resource", "read_journal"]

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import time
+import urllib.parse
 
 from .base import read_journal
 
@@ -49,8 +50,11 @@ class MLflowLogger:
     whose fits failed is marked FAILED.
 
     Runs go to MLflow's tracking URI (``mlflow.set_tracking_uri`` or
-    ``MLFLOW_TRACKING_URI``). Inside an active MLflow run, the search's run is
-    nested in it.
+    ``MLFLOW_TRACKING_URI``): a database such as ``"sqlite:///mlflow.db"``
+    (what ``sksearch[mlflow]`` installs) or a tracking server. The store and
+    the experiment are opened when ``fit`` starts (:meth:`on_search_begin`),
+    before anything is fitted: a store that does not open stops the search
+    there. Inside an active MLflow run, the search's run is nested in it.
 
     With a ``checkpoint``, ``fit`` again continues the same run: the search's
     run is found by its checkpoint (absolute path and journal header, in the
@@ -81,10 +85,9 @@ class MLflowLogger:
     >>> from sksearch import BayesSearchCV
     >>> from sksearch.mlflow import MLflowLogger
     >>> from sksearch.space import Real
-    >>> store = tempfile.mkdtemp()  # a local store; a server or a database works the same
-    >>> os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    >>> store = os.path.join(tempfile.mkdtemp(), "mlflow.db")  # a server works the same
     >>> previous = mlflow.get_tracking_uri()
-    >>> mlflow.set_tracking_uri(f"file://{store}")
+    >>> mlflow.set_tracking_uri(f"sqlite:///{store}")
     >>> X, y = load_iris(return_X_y=True)
     >>> logger = MLflowLogger(experiment_name="iris", log_model=False)
     >>> search = BayesSearchCV(LogisticRegression(max_iter=500), {"C": Real(1e-2, 1e2, log=True)},
@@ -95,13 +98,35 @@ class MLflowLogger:
     >>> len(runs), sorted(runs[0].data.params)
     (4, ['C'])
     >>> mlflow.set_tracking_uri(previous)
-    >>> del os.environ["MLFLOW_ALLOW_FILE_STORE"]
     """
 
     def __init__(self, experiment_name=None, run_name=None, log_model=True):
         self.experiment_name = experiment_name
         self.run_name = run_name
         self.log_model = log_model
+
+    def on_search_begin(self, search):
+        """Open the tracking store and the experiment, before the search fits anything.
+
+        Raises
+        ------
+        RuntimeError
+            If the store cannot be opened (or, with ``log_model``, models
+            cannot be logged): the message names the tracking URI and what to
+            install or set.
+        """
+        import mlflow
+
+        uri = mlflow.get_tracking_uri()
+        try:
+            client = mlflow.MlflowClient()
+            client.get_experiment(self._experiment_id(client))  # reads the store
+            if self.log_model:
+                import mlflow.sklearn  # noqa: F401
+        except Exception as error:
+            lines = str(error).strip().splitlines() or [type(error).__name__]
+            raise RuntimeError(f"MLflowLogger cannot open the MLflow tracking store {uri!r}: "
+                               f"{lines[0].strip()} {_store_advice(uri)}") from error
 
     def __call__(self, state):
         """Log the candidates of ``state.cv_results`` not logged yet (a ``SearchState``)."""
@@ -258,6 +283,32 @@ def _journal_key(search):
     path = os.path.abspath(os.fspath(checkpoint))
     header = json.dumps(read_journal(path)["header"], sort_keys=True)
     return hashlib.sha256(f"{path}\n{header}".encode()).hexdigest()
+
+
+def _store_advice(uri):
+    """What to install or set so that the store at ``uri`` opens."""
+    from importlib.util import find_spec
+
+    import mlflow
+    from mlflow.store.db.db_types import DATABASE_ENGINES
+
+    scheme = urllib.parse.urlparse(uri).scheme
+    if scheme in ("", "file") and os.environ.get("MLFLOW_ALLOW_FILE_STORE", "").lower() not in (
+            "true", "1"):
+        return (f"MLflow {mlflow.__version__} keeps its file store in maintenance mode: use a "
+                'database, e.g. mlflow.set_tracking_uri("sqlite:///mlflow.db") (what '
+                'pip install "sksearch[mlflow]" installs), or set MLFLOW_ALLOW_FILE_STORE=true '
+                "to keep the file store.")
+    if scheme.split("+")[0] in DATABASE_ENGINES:
+        missing = [name for name in ("sqlalchemy", "alembic") if find_spec(name) is None]
+        if missing:
+            return (f"A database store needs {' and '.join(missing)}: "
+                    'pip install "sksearch[mlflow]"'
+                    + ("." if scheme == "sqlite" else ", and the database's driver."))
+    if scheme in ("http", "https"):
+        return "Is the tracking server running, and reachable at that address?"
+    return ("Set the store with mlflow.set_tracking_uri(...) or MLFLOW_TRACKING_URI, "
+            'e.g. "sqlite:///mlflow.db".')
 
 
 def _milliseconds():

@@ -1,7 +1,8 @@
 """Plots of fitted searches (needs matplotlib: ``pip install sksearch[plot]``).
 
-Every function reads a fitted search's ``cv_results_`` (and the name of its
-metric) only, so it works for ``GridSearchCV``, ``RandomizedSearchCV`` and
+Every function reads a fitted search's public results only (``cv_results_``,
+``refit``, ``scoring``, ``best_index_``; ``objectives`` and ``pareto_front_`` for
+the Pareto front), so it works for ``GridSearchCV``, ``RandomizedSearchCV`` and
 any other scikit-learn search as well as for the searches of this package.
 How a parameter is drawn is read from the values its candidates took: numbers
 on a numeric axis (logarithmic when they span two decades or more), anything
@@ -25,22 +26,26 @@ Examples
 """
 
 import math
-import numbers
-import re
-import textwrap
 
 import numpy as np
 
-from .engine._results import objective_key
+from ._plot_axes import line_style, place, separate_category_labels, zoomed_limits
+from ._plot_results import (
+    at_full_resource,
+    check_name,
+    finite_max,
+    has_parameter,
+    metric_name,
+    objective_column,
+    objective_label,
+    parameter_names,
+    parameter_values,
+    pareto_objectives,
+    ranked_scores,
+)
 
-__all__ = ["plot_convergence", "plot_scores", "plot_pair", "best_so_far"]
+__all__ = ["plot_convergence", "plot_scores", "plot_pair", "plot_pareto", "best_so_far"]
 
-#: Category labels longer than this many characters are wrapped ...
-LABEL_WIDTH = 24
-#: ... on at most this many lines (the rest is cut, with an ellipsis).
-LABEL_LINES = 3
-#: Positive numbers spanning this ratio or more are drawn on a log axis.
-LOG_RATIO = 100
 
 
 def best_so_far(search):
@@ -76,7 +81,7 @@ def best_so_far(search):
     >>> best_so_far(grid).round(3).tolist()
     [0.933, 0.933, 0.96]
     """
-    scores = _scores(search)
+    scores = ranked_scores(search)
     filled = np.where(np.isfinite(scores), scores, -np.inf)
     best = np.maximum.accumulate(filled)
     return np.where(np.isfinite(best), best, np.nan)
@@ -124,7 +129,7 @@ def plot_convergence(*searches, labels=None, scale="regret", ax=None):
     ...                     scoring="accuracy").fit(X, y)
     >>> ax = plot_convergence(bayes, grid, labels=["bayes", "grid"])
     >>> ax.get_ylabel(), ax.get_yscale()
-    ('gap to the best accuracy seen', 'symlog')
+    ('gap to the best mean test accuracy seen', 'symlog')
     >>> [line.get_label() for line in ax.lines]
     ['bayes', 'grid']
     """
@@ -136,21 +141,20 @@ def plot_convergence(*searches, labels=None, scale="regret", ax=None):
     if len(labels) != len(searches):
         raise ValueError(f"{len(labels)} labels for {len(searches)} searches")
     ax = _axes(ax)
-    metrics = [_metric(search) for search in searches]
+    metrics = [metric_name(search) for search in searches]
     curves = [best_so_far(search) for search in searches]
     one_metric = len(set(metrics)) == 1
+    what = f"mean test {metrics[0]}" if one_metric else "score"
     if not one_metric:
         labels = [f"{label} ({metric})" for label, metric in zip(labels, metrics)]
     if scale == "regret":
-        best = {m: _finite_max(np.concatenate([c for c, n in zip(curves, metrics) if n == m]))
-                for m in set(metrics)}
-        curves = [best[metric] - curve for curve, metric in zip(curves, metrics)]
-        what = f"the best {metrics[0]}" if one_metric else "the best score"
-        ylabel = f"gap to {what} seen" + ("" if one_metric else " (same metric)")
+        curves = _gaps_to_best(curves, metrics)
+        ylabel = f"gap to the best {what} seen" + ("" if one_metric else " (same metric)")
     else:
-        ylabel = f"best {metrics[0] if one_metric else 'score'} so far"
-    for curve, label in zip(curves, labels):
-        ax.plot(np.arange(1, len(curve) + 1), curve, drawstyle="steps-post", label=label)
+        ylabel = f"best {what} so far"
+    for i, (curve, label) in enumerate(zip(curves, labels)):
+        ax.plot(np.arange(1, len(curve) + 1), curve, drawstyle="steps-post", label=label,
+                **line_style(i, len(curves), len(curve)))
     if scale == "regret":
         gaps = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves])
         if len(gaps):
@@ -158,13 +162,25 @@ def plot_convergence(*searches, labels=None, scale="regret", ax=None):
             linear = 10.0 ** math.floor(math.log10(gaps.min()))
             ax.set_yscale("symlog", linthresh=linear)
             ax.set_ylim(bottom=-linear / 10)  # lines at 0 stay clear of the frame
+    elif (limits := zoomed_limits(curves)) is not None:
+        ax.set_ylim(*limits)
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("candidates evaluated")
     ax.set_ylabel(ylabel)
+    n = len(searches)
+    ax.set_title(f"Convergence of {n} search{'es' if n > 1 else ''}"
+                 + (f" ({what})" if one_metric else ""))
     ax.legend()
     return ax
+
+
+def _gaps_to_best(curves, metrics):
+    """Each curve's gap to the best value of any curve with the same metric."""
+    best = {m: finite_max(np.concatenate([c for c, n in zip(curves, metrics) if n == m]))
+            for m in set(metrics)}
+    return [best[metric] - curve for curve, metric in zip(curves, metrics)]
 
 
 def plot_scores(search, params=None, axes=None):
@@ -202,10 +218,10 @@ def plot_scores(search, params=None, axes=None):
     >>> [label.get_text() for label in axes[1].get_xticklabels()]
     ['linear', 'rbf']
     """
-    names = _parameter_names(search)
+    names = parameter_names(search)
     params = names if params is None else list(params)
     for name in params:
-        _check_name(name, names)
+        check_name(name, names)
     created = axes is None
     if created:
         import matplotlib.pyplot as plt
@@ -215,20 +231,20 @@ def plot_scores(search, params=None, axes=None):
     axes = list(np.ravel(axes))
     if len(axes) < len(params):
         raise ValueError(f"{len(axes)} axes for {len(params)} parameters")
-    scores = _scores(search)
+    scores = ranked_scores(search)
     n_candidates = len(scores)
     categorical = []
     for i, (ax, name) in enumerate(zip(axes, params)):
-        keep = _has(search, name)
-        positions, is_category = _place(ax, "x", _values(search, name))
+        keep = has_parameter(search, name)
+        positions, is_category = place(ax, "x", parameter_values(search, name))
         ax.scatter(positions, scores[keep], s=18, alpha=0.8)
         if is_category:
             categorical.append(ax)
         n = int(keep.sum())
         ax.set_xlabel(name if n == n_candidates else f"{name} ({n} of {n_candidates} candidates)")
         if i == 0 or not created:
-            ax.set_ylabel(f"mean test {_metric(search)}")
-    _separate_category_labels(categorical, grow=created)
+            ax.set_ylabel(f"mean test {metric_name(search)}")
+    separate_category_labels(categorical, grow=created)
     return axes[:len(params)]
 
 
@@ -261,19 +277,93 @@ def plot_pair(search, x, y, ax=None):
     >>> ax.get_xscale(), ax.get_yscale(), len(ax.collections[0].get_offsets())
     ('log', 'log', 8)
     """
-    names = _parameter_names(search)
+    names = parameter_names(search)
     for name in (x, y):
-        _check_name(name, names)
+        check_name(name, names)
     created = ax is None
     ax = _axes(ax)
-    keep = _has(search, x) & _has(search, y)
-    xs, x_category = _place(ax, "x", _values(search, x, keep))
-    ys, _ = _place(ax, "y", _values(search, y, keep))
-    points = ax.scatter(xs, ys, c=_scores(search)[keep], cmap="viridis", s=24)
-    ax.figure.colorbar(points, ax=ax, label=f"mean test {_metric(search)}")
+    keep = has_parameter(search, x) & has_parameter(search, y)
+    xs, x_category = place(ax, "x", parameter_values(search, x, keep))
+    ys, _ = place(ax, "y", parameter_values(search, y, keep))
+    points = ax.scatter(xs, ys, c=ranked_scores(search)[keep], cmap="viridis", s=24)
+    ax.figure.colorbar(points, ax=ax, label=f"mean test {metric_name(search)}")
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    _separate_category_labels([ax] if x_category else [], grow=created)
+    separate_category_labels([ax] if x_category else [], grow=created)
+    return ax
+
+
+def plot_pareto(search, objectives=None, ax=None):
+    """The candidates of a search with several objectives, and its Pareto front.
+
+    Each candidate evaluated at the full resource (all of them, without
+    multi-fidelity) is a point; the Pareto front (``rank_pareto`` 1: no other
+    candidate is as good in every objective and better in one) is
+    highlighted, connected in the order of the x axis; the candidate that the
+    search refit (``best_index_``), if any, is marked. Candidates that failed
+    (NaN) are left out.
+
+    Parameters
+    ----------
+    search : fitted search with several objectives
+        It has ``objectives`` (metric name -> ``"maximize"`` or
+        ``"minimize"``; ``"fit_time"`` and ``"score_time"`` are the mean fit
+        and score times) and ``cv_results_["rank_pareto"]``; its
+        ``pareto_front_`` (row indices), when it has one, is the front.
+    objectives : pair of str, default=None
+        The objectives on the x and the y axis; default: the search's two
+        objectives (with more, name the two to draw).
+    ax : matplotlib Axes, default=None
+        Where to draw; default: a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    Examples
+    --------
+    Any fitted search with these public results works; here one written by hand:
+
+    >>> from types import SimpleNamespace
+    >>> import numpy as np
+    >>> from sksearch.plot import plot_pareto
+    >>> search = SimpleNamespace(
+    ...     objectives={"accuracy": "maximize", "fit_time": "minimize"}, best_index_=1,
+    ...     cv_results_={"mean_test_accuracy": np.array([0.90, 0.95, 0.97, 0.93]),
+    ...                  "mean_fit_time": np.array([0.1, 0.2, 0.5, 0.4]),
+    ...                  "rank_pareto": np.array([1, 1, 1, 2]), "params": [{}] * 4})
+    >>> ax = plot_pareto(search)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('mean test accuracy (maximized)', 'mean fit time in s (minimized)')
+    >>> ax.lines[0].get_xydata().tolist()  # the front, in the order of x
+    [[0.9, 0.1], [0.95, 0.2], [0.97, 0.5]]
+    """
+    names, senses = pareto_objectives(search, objectives)
+    results = search.cv_results_
+    values = np.column_stack([np.asarray(results[objective_column(results, name)], dtype=float)
+                              for name in names])
+    drawn = at_full_resource(search) & np.isfinite(values).all(axis=1)
+    front = np.zeros(len(values), dtype=bool)
+    if hasattr(search, "pareto_front_"):
+        front[np.asarray(search.pareto_front_, dtype=int)] = True
+    else:
+        front = np.asarray(results["rank_pareto"]) == 1
+    front &= drawn
+    ax = _axes(ax)
+    order = np.flatnonzero(front)[np.argsort(values[front, 0], kind="stable")]
+    ax.plot(*values[order].T, marker="o", color="tab:red", zorder=2,
+            label=f"Pareto front ({len(order)})")
+    others = drawn & ~front
+    ax.scatter(*values[others].T, s=18, color="0.55", zorder=1,
+               label=f"other candidates ({int(others.sum())})")
+    best = getattr(search, "best_index_", None)
+    if best is not None and drawn[best]:
+        ax.scatter(*values[best], marker="*", s=240, color="gold", edgecolors="black",
+                   zorder=3, label=f"refit choice (candidate {int(best)})")
+    ax.set_xlabel(objective_label(names[0], senses[0]))
+    ax.set_ylabel(objective_label(names[1], senses[1]))
+    ax.set_title(f"Pareto front: {len(order)} of {int(drawn.sum())} candidates")
+    ax.legend()
     return ax
 
 
@@ -284,128 +374,3 @@ def _axes(ax):
 
         _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     return ax
-
-
-def _score_key(search):
-    """The score a search maximized (as the search itself names it)."""
-    return objective_key(search.cv_results_, getattr(search, "refit", True))
-
-
-def _metric(search):
-    """Name of the metric drawn: the refit metric, the scoring string or "score"."""
-    key = _score_key(search)
-    if key != "mean_test_score":
-        return key[len("mean_test_"):]
-    scoring = getattr(search, "scoring", None)
-    return scoring if isinstance(scoring, str) else "score"
-
-
-def _scores(search):
-    """The maximized score of each row; NaN for rows evaluated at less than the
-    largest resource (multi-fidelity rungs, as in the Halving searches)."""
-    scores = np.asarray(search.cv_results_[_score_key(search)], dtype=float)
-    if "n_resources" in search.cv_results_:
-        n_resources = np.asarray(search.cv_results_["n_resources"])
-        scores = np.where(n_resources == n_resources.max(), scores, np.nan)
-    return scores
-
-
-def _finite_max(values):
-    finite = values[np.isfinite(values)]
-    return finite.max() if len(finite) else np.nan
-
-
-def _parameter_names(search):
-    """Every parameter of ``cv_results_["params"]``, in order of first appearance."""
-    names = {}
-    for params in search.cv_results_["params"]:
-        names.update(dict.fromkeys(params))
-    names.pop(getattr(search, "resource", None), None)  # set by the schedule, not searched
-    return list(names)
-
-
-def _check_name(name, names):
-    if name not in names:
-        raise ValueError(f"{name!r} is not a searched parameter; choose from {names}")
-
-
-def _has(search, name):
-    """Mask of the candidates that have parameter ``name`` (unions lack some)."""
-    return np.array([name in p for p in search.cv_results_["params"]], dtype=bool)
-
-
-def _values(search, name, keep=None):
-    if keep is None:
-        keep = _has(search, name)
-    return [p[name] for p, k in zip(search.cv_results_["params"], keep) if k]
-
-
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _place(ax, axis, values):
-    """Set up ``axis`` of ``ax`` for ``values``; return their positions and if categorical.
-
-    Numbers go on a numeric axis (log when positive and spanning ``LOG_RATIO``);
-    anything else becomes categories: numbers first in order, then the others
-    by label.
-    """
-    if values and all(_is_number(v) for v in values):
-        positions = np.asarray(values, dtype=float)
-        low, high = positions.min(), positions.max()
-        if low > 0 and high / low >= LOG_RATIO:
-            (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
-        return positions, False
-    labels = [v if isinstance(v, str) else repr(v) for v in values]
-    order = {}
-    for value, label in zip(values, labels):
-        order.setdefault(label, (0, float(value), "") if _is_number(value) else (1, 0.0, label))
-    categories = sorted(order, key=order.get)
-    index = {label: i for i, label in enumerate(categories)}
-    ticks = range(len(categories))
-    shown = [_shorten(label) for label in categories]
-    if axis == "x":
-        ax.set_xticks(ticks, shown)
-        ax.set_xlim(-0.5, len(categories) - 0.5)
-    else:
-        ax.set_yticks(ticks, shown)
-        ax.set_ylim(-0.5, len(categories) - 0.5)
-    return np.array([index[label] for label in labels], dtype=float), True
-
-
-def _shorten(label):
-    """``label`` on lines of ``LABEL_WIDTH`` characters, broken after ``(``, ``,`` or a space."""
-    if len(label) <= LABEL_WIDTH:
-        return label
-    lines = [""]
-    for piece in re.findall(r"[^(,\s]*[(,\s]*", label):
-        if lines[-1] and len(lines[-1]) + len(piece.rstrip()) > LABEL_WIDTH:
-            lines.append("")
-        lines[-1] += piece
-    # a piece longer than a line is cut where it must be
-    lines = [part for line in lines for part in textwrap.wrap(line, LABEL_WIDTH) or [""]]
-    if len(lines) > LABEL_LINES:
-        lines = lines[:LABEL_LINES - 1] + [lines[LABEL_LINES - 1][:LABEL_WIDTH - 1] + "…"]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def _separate_category_labels(axes, grow=False):
-    """Turn the category labels of ``axes`` upright where they would collide.
-
-    With ``grow``, the figure grows by the height the upright labels take.
-    """
-    if not axes:
-        return
-    figure = axes[0].figure
-    figure.draw_without_rendering()
-    renderer = figure.canvas.get_renderer()
-    height = 0.0
-    for ax in axes:
-        labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
-        boxes = [t.get_window_extent(renderer) for t in labels]
-        if any(a.x1 + 2 > b.x0 for a, b in zip(boxes, boxes[1:])):
-            ax.tick_params(axis="x", labelrotation=90)
-            height = max(height, max(box.width for box in boxes))
-    if grow and height:
-        figure.set_figheight(figure.get_figheight() + height / figure.dpi)

@@ -301,6 +301,34 @@ def test_callback_objects_hear_when_the_search_has_ended(make_search):
     assert recorder.batches  # and it saw the batches before
 
 
+def test_callback_objects_hear_the_search_begin_before_any_file_or_fit(tmp_path):
+    from conftest import RandomSearch
+
+    checkpoint = tmp_path / "search.jsonl"
+
+    class Refuser:
+        began = []
+
+        def __call__(self, state):
+            return False
+
+        def on_search_begin(self, search):
+            type(self).began.append((CountingClassifier.n_fits, checkpoint.exists()))
+            raise RuntimeError("store closed")
+
+    def search(n_iter=4):
+        return RandomSearch(CountingClassifier(), {"C": Real(0.1, 10.0)}, n_iter=n_iter, cv=3,
+                            checkpoint=checkpoint, batch_callbacks=[Refuser()])
+
+    with pytest.raises(ValueError, match="n_iter"):  # the parameters are checked first
+        search(n_iter=0).fit(X_IRIS, Y_IRIS)
+    assert Refuser.began == []
+    with pytest.raises(RuntimeError, match="store closed"):
+        search().fit(X_IRIS, Y_IRIS)
+    assert Refuser.began == [(0, False)]
+    assert CountingClassifier.n_fits == 0 and not checkpoint.exists()
+
+
 def test_keyboard_interrupt_keeps_what_was_evaluated():
     # one candidate in ten interrupts (a prior: repeated choices are not weights)
     space = {"C": Real(0.01, 10.0), "interrupt": rv_discrete(values=([0, 1], [0.9, 0.1]))}

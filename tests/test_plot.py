@@ -17,7 +17,13 @@ from sklearn.preprocessing import (  # noqa: E402
 )
 from sklearn.svm import SVC  # noqa: E402
 
-from sksearch.plot import best_so_far, plot_convergence, plot_pair, plot_scores  # noqa: E402
+from sksearch.plot import (  # noqa: E402
+    best_so_far,
+    plot_convergence,
+    plot_pair,
+    plot_pareto,
+    plot_scores,
+)
 from sksearch.space import Integer, Real  # noqa: E402
 
 X, Y = load_iris(return_X_y=True)
@@ -56,7 +62,7 @@ def test_convergence_draws_one_step_line_per_search(fitted):
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), best_so_far(ours))
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), np.arange(1, 7))
     assert ax.get_legend() is not None
-    assert ax.get_ylabel() == "best score so far"
+    assert ax.get_ylabel() == "best mean test score so far"
     ax = plot_convergence(ours, grid)
     best = max(np.nanmax(best_so_far(ours)), np.nanmax(best_so_far(grid)))
     np.testing.assert_allclose(ax.lines[1].get_ydata(), best - best_so_far(grid))
@@ -131,7 +137,7 @@ def test_convergence_keeps_close_searches_apart_when_one_is_far_behind():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.07, 0.02, 0, 0, 0, 0], atol=1e-12)
     np.testing.assert_allclose(ax.lines[2].get_ydata()[-1], 0.47)
     assert ax.get_yscale() == "symlog"
-    assert ax.get_ylabel() == "gap to the best score seen"
+    assert ax.get_ylabel() == "gap to the best mean test score seen"
     ax.figure.draw_without_rendering()
     to_pixels = ax.transData.transform
     height = ax.bbox.height
@@ -168,7 +174,7 @@ def test_convergence_names_each_search_metric():
     # each is measured against the best of its own metric
     assert ax.lines[0].get_ydata()[-1] == 0 and ax.lines[1].get_ydata()[-1] == 0
     ax = plot_convergence(accuracy, scale="score")
-    assert ax.get_ylabel() == "best accuracy so far"
+    assert ax.get_ylabel() == "best mean test accuracy so far"
     multi = _searched([0.5, 0.7])
     multi.refit = "f1"
     multi.cv_results_["mean_test_f1"] = multi.cv_results_.pop("mean_test_score")
@@ -232,3 +238,193 @@ def test_long_category_labels_do_not_collide():
     assert all(text.startswith(name.split("(")[0]) for text, name in zip(shown, names))
     boxes = [ax.get_tightbbox(renderer) for ax in axes]
     assert not _overlap(*boxes)
+
+
+def _close_searches():
+    """Three searches that end 0.005 apart after starting 0.4 below."""
+    return [_searched(end - 0.4 * 0.6 ** np.arange(30), scoring="accuracy")
+            for end in (0.955, 0.96, 0.965)]
+
+
+def test_convergence_gives_each_search_its_own_colour_marker_and_line_style():
+    ax = plot_convergence(*_close_searches(), scale="score")
+    lines = ax.lines
+    assert len({matplotlib.colors.to_hex(line.get_color()) for line in lines}) == 3
+    assert len({line.get_marker() for line in lines}) == 3
+    assert len({line.get_linestyle() for line in lines}) == 3
+    # markers spaced along each line, at other candidates than the next line's
+    spacings = [line.get_markevery() for line in lines]
+    assert all(step > 1 and 30 // step <= 10 for _, step in spacings)
+    assert len({start for start, _ in spacings}) == 3
+    legend = ax.get_legend().get_lines()
+    assert [handle.get_marker() for handle in legend] == [line.get_marker() for line in lines]
+
+
+def test_convergence_score_axis_zooms_to_where_the_best_scores_differ():
+    searches = _close_searches()
+    ax = plot_convergence(*searches, scale="score")
+    low, high = ax.get_ylim()
+    finals = [best_so_far(s)[-1] for s in searches]
+    assert low < min(finals) and high > max(finals)
+    # the 0.01 between the final scores takes a fair part of the axis, not 1/90 of 0.1-1.0
+    assert (max(finals) - min(finals)) / (high - low) > 0.2
+    assert low > 0.8  # the first candidates (from 0.56) are left below
+
+
+def test_convergence_score_axis_never_cuts_off_a_final_value():
+    behind = _searched(np.linspace(0.3, 0.6, 30), scoring="accuracy")
+    ax = plot_convergence(*_close_searches(), behind, scale="score")
+    low, high = ax.get_ylim()
+    assert low < 0.6 and high > 0.965
+    single = plot_convergence(_searched([0.7, 0.7, 0.7]), scale="score")
+    low, high = single.get_ylim()
+    assert low < 0.7 < high
+
+
+def test_convergence_has_a_title_and_names_the_metric():
+    multi = _searched(np.linspace(0.5, 0.9, 5))
+    multi.refit = "f1"
+    multi.scoring = ["accuracy", "f1"]
+    multi.cv_results_["mean_test_f1"] = multi.cv_results_.pop("mean_test_score")
+    multi.cv_results_["mean_test_accuracy"] = np.linspace(0.9, 0.1, 5)
+    ax = plot_convergence(multi, scale="score")
+    assert ax.get_ylabel() == "best mean test f1 so far"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), np.linspace(0.5, 0.9, 5))
+    assert ax.get_title() == "Convergence of 1 search (mean test f1)"
+    ax = plot_convergence(*_close_searches())
+    assert ax.get_ylabel() == "gap to the best mean test accuracy seen"
+    assert ax.get_title() == "Convergence of 3 searches (mean test accuracy)"
+
+
+def test_a_multi_metric_search_without_refit_metric_is_drawn_by_its_first_metric():
+    search = _searched([0.5, 0.7])
+    search.refit = False
+    search.cv_results_ = {"mean_test_recall": np.array([0.2, 0.1]),
+                          "mean_test_precision": np.array([0.5, 0.7]), "params": [{}, {}]}
+    np.testing.assert_array_equal(best_so_far(search), [0.2, 0.2])
+
+
+def test_plots_read_only_public_results():
+    import ast
+    import inspect
+
+    import sksearch._plot_results
+    import sksearch.plot
+
+    for module in (sksearch.plot, sksearch._plot_results):
+        tree = ast.parse(inspect.getsource(module))
+        imported = [node.module or "" for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)]
+        # public names only (sksearch.base is the public reader of results)
+        private = [name for name in imported if "engine" in name
+                   or (name.startswith("_") and not name.startswith("_plot_"))]
+        assert not private, module
+
+
+def _pareto_ranks(values, senses):
+    """Non-dominated sorting of the rows of ``values``: 1 = not dominated, 2 = once 1 is removed."""
+    signed = values * np.where(np.array(senses) == "maximize", 1.0, -1.0)
+    ranks = np.zeros(len(values), dtype=int)
+    rank = 0
+    while (ranks == 0).any():
+        rank += 1
+        left = np.flatnonzero(ranks == 0)
+        for i in left:
+            others = signed[left]
+            if not ((others >= signed[i]).all(axis=1) & (others > signed[i]).any(axis=1)).any():
+                ranks[i] = rank
+    return ranks
+
+
+def _front_and_others(ax):
+    front, = ax.lines
+    others, *refit = ax.collections
+    return front.get_xydata(), others.get_offsets(), refit
+
+
+def test_pareto_of_a_stand_in_draws_candidates_front_and_refit_choice():
+    class Search:
+        objectives = {"accuracy": "maximize", "fit_time": "minimize"}
+        best_index_ = 2
+        pareto_front_ = [4, 0, 2]  # the rank-1 rows at the full resource
+
+    search = Search()
+    search.cv_results_ = {
+        "mean_test_accuracy": np.array([0.90, 0.99, 0.95, np.nan, 0.97, 0.85, 0.93]),
+        "mean_fit_time": np.array([0.1, 0.05, 0.2, 0.3, 0.5, 0.4, 0.3]),
+        "rank_pareto": np.array([1, 1, 1, 3, 1, 2, 2]),
+        "n_resources": np.array([9, 3, 9, 9, 9, 9, 9]),  # row 1 is at a lower rung
+        "params": [{}] * 7,
+    }
+    ax = plot_pareto(search)
+    front, others, (refit,) = _front_and_others(ax)
+    np.testing.assert_array_equal(front, [[0.90, 0.1], [0.95, 0.2], [0.97, 0.5]])
+    # the failed row 3 and the lower rung's row 1 are not drawn
+    np.testing.assert_array_equal(others, [[0.85, 0.4], [0.93, 0.3]])
+    np.testing.assert_array_equal(refit.get_offsets(), [[0.95, 0.2]])
+    assert ax.get_xlabel() == "mean test accuracy (maximized)"
+    assert ax.get_ylabel() == "mean fit time in s (minimized)"
+    assert ax.get_title() == "Pareto front: 3 of 5 candidates"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Pareto front (3)", "other candidates (2)", "refit choice (candidate 2)"]
+    # the axes swapped, and without a refit choice
+    del Search.best_index_
+    ax = plot_pareto(search, objectives=["fit_time", "accuracy"])
+    front, _, refit = _front_and_others(ax)
+    np.testing.assert_array_equal(front, [[0.1, 0.90], [0.2, 0.95], [0.5, 0.97]])
+    assert refit == [] and ax.get_xlabel() == "mean fit time in s (minimized)"
+
+
+def test_pareto_of_a_multi_metric_randomized_search():
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import RandomizedSearchCV
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_breast_cancer(return_X_y=True)
+    space = {"max_depth": range(1, 8), "min_samples_leaf": range(1, 60),
+             "class_weight": [None, {0: 1, 1: 5}, {0: 5, 1: 1}]}
+    search = RandomizedSearchCV(DecisionTreeClassifier(random_state=0), space, n_iter=20, cv=3,
+                                scoring=["precision", "recall"], refit="recall",
+                                random_state=0).fit(X, y)
+    results = search.cv_results_
+    search.objectives = {"precision": "maximize", "recall": "maximize"}
+    values = np.column_stack([results["mean_test_precision"], results["mean_test_recall"]])
+    results["rank_pareto"] = _pareto_ranks(values, ["maximize", "maximize"])
+    on_front = results["rank_pareto"] == 1
+    assert 2 <= on_front.sum() < 20
+
+    ax = plot_pareto(search)
+    front, others, (refit,) = _front_and_others(ax)
+    order = np.argsort(values[on_front, 0], kind="stable")
+    np.testing.assert_array_equal(front, values[on_front][order])
+    assert (np.diff(front[:, 0]) >= 0).all()
+    assert len(others) == 20 - on_front.sum()
+    np.testing.assert_array_equal(refit.get_offsets(), [values[search.best_index_]])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("mean test precision (maximized)",
+                                                  "mean test recall (maximized)")
+
+
+def test_pareto_refuses_a_search_without_several_objectives(fitted):
+    ours, grid = fitted
+    with pytest.raises(ValueError, match="plot_pareto needs a search with several objectives.*"
+                                         "this GridSearchCV has objectives=None"):
+        plot_pareto(grid)
+
+    class Three:
+        objectives = {"accuracy": "maximize", "recall": "maximize", "fit_time": "minimize"}
+        cv_results_ = {"mean_test_accuracy": [0.9], "mean_test_recall": [0.8],
+                       "mean_fit_time": [0.1], "rank_pareto": [1], "params": [{}]}
+
+    with pytest.raises(ValueError, match=r"has 3 objectives .*pass objectives=\[x, y\]"):
+        plot_pareto(Three())
+    with pytest.raises(ValueError, match="objectives must name two of the search's objectives"):
+        plot_pareto(Three(), objectives=["accuracy", "f1"])
+    ax = plot_pareto(Three(), objectives=["recall", "fit_time"])
+    assert ax.get_xlabel() == "mean test recall (maximized)"
+    Three.objectives = {"accuracy": "maximize"}
+    with pytest.raises(ValueError, match="several objectives"):
+        plot_pareto(Three())
+    Three.objectives = {"accuracy": "maximize", "recall": "maximize"}
+    del Three.cv_results_["rank_pareto"]
+    with pytest.raises(ValueError, match=r"no cv_results_\['rank_pareto'\]"):
+        plot_pareto(Three())

@@ -221,6 +221,8 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
             The fitted search.
         """
         plan = self._plan(X, y, params)  # everything checked; nothing written or fitted yet
+        for callback in [c for c in plan.callbacks if hasattr(c, "on_search_begin")]:
+            callback.on_search_begin(self)  # before any file or fit: a logger opens its store
         metadata = ({"sample_weight": plan.params["sample_weight"]}
                     if plan.params.get("sample_weight") is not None else None)
         root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))

@@ -103,9 +103,12 @@ COMMON_PARAMETERS_DOC = """\
     batch_callbacks : callable or list of callables, default=None
         Called after each batch with a :class:`~sksearch.SearchState`; one
         that returns True stops the search. An object that also has an
-        ``on_search_end(search)`` method is called once more after the
-        refit. (scikit-learn's own callbacks, such as ``ProgressBar``, go to
-        ``search.set_callbacks(...)``.)
+        ``on_search_begin(search)`` method is called with the search once
+        the parameters are checked, before a checkpoint is opened or
+        anything is fitted (so that it can refuse to start: what it raises
+        stops ``fit``); one with an ``on_search_end(search)`` method is
+        called once more after the refit. (scikit-learn's own callbacks,
+        such as ``ProgressBar``, go to ``search.set_callbacks(...)``.)
 
     initial_candidates : list of dicts or fitted search, default=None
         Known settings evaluated first (the first batch, ``iteration`` 0)
