@@ -402,3 +402,15 @@ def test_brackets_beat_full_fidelity_at_the_same_budget(name):
                                                  f, 12, seed))
     assert np.median(rungs) < np.median(full)
     assert np.median(rungs) < np.median(random_rungs)
+
+
+def test_a_space_the_budget_covers_is_evaluated_at_the_full_resource_with_a_warning():
+    X, y = load_breast_cancer(return_X_y=True)
+    search = BayesSearchCV(RandomForestClassifier(n_estimators=27, random_state=0),
+                           {"max_depth": [1, 2, 3, 4, 5, 6]}, n_iter=10, cv=3,
+                           resource="n_estimators", random_state=0)
+    with pytest.warns(UserWarning, match="only 6 distinct candidates.*saves nothing") as caught:
+        search.fit(X, y)
+    assert sum("distinct candidates" in str(w.message) for w in caught) == 1
+    assert list(search.cv_results_["n_resources"]) == [27] * 6
+    assert search.n_resources_ == [27]

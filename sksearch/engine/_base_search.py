@@ -56,6 +56,7 @@ from ._sklearn import (
     routed_params,
 )
 from ._warm_start import initial_batch
+from .._warnings import warn
 from ..optimizers import Exhaustive
 from ..space import Space
 
@@ -264,6 +265,14 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         self.n_splits_ = len(splits)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         resource = check_resource(self, space, X, y, splits)
+        if resource is not None and space.layout.size <= self.n_iter:
+            n = int(space.layout.size)
+            warn(f"param_distributions has only {n} distinct candidates, no "
+                 f"more than n_iter={self.n_iter} full-resource fits: each is evaluated at "
+                 f"the full resource ({resource.name}={resource.ladder[-1]}) and "
+                 f"resource={resource.name!r} saves nothing. Give n_iter below "
+                 f"{n} for brackets of successive halving, or no resource.")
+            resource = resource.full_only()
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
         full = {**self.estimator.get_params(deep=True), "n_samples": len(X)}
         if resource is not None:  # what a full-resource evaluation sets

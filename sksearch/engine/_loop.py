@@ -238,7 +238,7 @@ class Loop:
 
     def _warn_stop(self, stop):
         done = self.schedule.done(self)
-        if stop == "space_exhausted":
+        if stop == "space_exhausted" and self.schedule.exhausted(self) is not None:
             warn(self.schedule.exhausted(self))
         elif stop == "stalled":
             warn(f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "

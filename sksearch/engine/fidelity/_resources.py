@@ -47,6 +47,10 @@ class Resource:
             self._train_orders = [_training_order(np.asarray(train), y, self.stratify, rng)
                                   for train, _ in splits]
 
+    def full_only(self):
+        """This resource with one rung, the full resource."""
+        return Resource(self.name, self.ladder[-1:], self.stratify)
+
     def candidates(self, candidates, rung):
         """The parameters fitted at ``rung``: with the resource set, for a parameter."""
         if self.name == "n_samples":

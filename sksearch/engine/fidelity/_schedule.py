@@ -121,6 +121,8 @@ class BracketSchedule:
                 "full-resource fits")
 
     def exhausted(self, loop):
+        if len(self.brackets.resources) == 1:  # fit said so before any fit
+            return None
         return (f"The space has only {len(loop.scores)} distinct candidates, no more than "
                 f"the budget of n_iter={loop.n_iter} full-resource fits tries: all of them "
                 "were evaluated, in one bracket of successive halving.")
