@@ -3,7 +3,7 @@
 import math
 from numbers import Integral, Real
 
-from .engine._no_bools import no_bools
+from .engine.inputs._no_bools import no_bools
 from .engine._base_search import BaseOptimizerSearch
 from .engine._sklearn import Interval, StrOptions
 from .optimizers.surrogates._acquisition import ACQUISITIONS

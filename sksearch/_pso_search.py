@@ -3,7 +3,7 @@
 import warnings
 from numbers import Integral, Real
 
-from .engine._no_bools import no_bools
+from .engine.inputs._no_bools import no_bools
 from .engine._base_search import BaseOptimizerSearch
 from .engine._sklearn import Interval
 from .optimizers._pso import ParticleSwarm

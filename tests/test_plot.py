@@ -308,16 +308,16 @@ def test_plots_read_only_public_results():
     import ast
     import inspect
 
-    import sksearch._plot_results
+    import sksearch.plot._reading
     import sksearch.plot
 
-    for module in (sksearch.plot, sksearch._plot_results):
+    for module in (sksearch.plot, sksearch.plot._reading):
         tree = ast.parse(inspect.getsource(module))
         imported = [node.module or "" for node in ast.walk(tree)
                     if isinstance(node, ast.ImportFrom)]
         # public names only (sksearch.base is the public reader of results)
         private = [name for name in imported if "engine" in name
-                   or (name.startswith("_") and not name.startswith("_plot_"))]
+                   or (name.startswith("_") and name not in ("_axes", "_reading"))]
         assert not private, module
 
 

@@ -14,7 +14,7 @@ from sklearn.svm import SVC
 
 from conftest import CountingLogistic, RandomSearch
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
-from sksearch.engine._other_tuners import OTHER_TUNERS_NAMES
+from sksearch.engine.inputs._other_tuners import OTHER_TUNERS_NAMES
 from sksearch.space import Categorical, Integer, Real, Space
 
 X, Y = load_iris(return_X_y=True)

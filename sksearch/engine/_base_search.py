@@ -32,12 +32,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import indexable
 
 from ._callbacks import batch_callback_runner, check_batch_callbacks
-from ._docs import complete_class
+from .inputs._docs import complete_class
 from ._fingerprint import fingerprint
 from ._fitting import Fits
 from ._journal import Checkpoint
 from ._loop import Loop, Stopping
-from ._other_tuners import OtherTunersAttributes, check_fit_keywords, unknown_keyword_error
+from .inputs._other_tuners import OtherTunersAttributes, check_fit_keywords, unknown_keyword_error
 from ._results import Results
 from ._stack import BudgetChanges, Evaluator, JournalLayer, ReusedRecords
 from .fidelity._brackets import Brackets

@@ -29,8 +29,8 @@ import math
 
 import numpy as np
 
-from ._plot_axes import line_style, place, separate_category_labels, zoomed_limits
-from ._plot_results import (
+from ._axes import line_style, place, separate_category_labels, zoomed_limits
+from ._reading import (
     at_full_resource,
     check_name,
     finite_max,

@@ -11,7 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._sklearn import Interval
+from .._sklearn import Interval
 
 
 class _Number(Interval):
@@ -31,7 +31,7 @@ def no_bools(constraints):
     --------
     >>> from numbers import Integral
     >>> from sksearch.engine._sklearn import Interval
-    >>> from sksearch.engine._no_bools import no_bools
+    >>> from sksearch.engine.inputs._no_bools import no_bools
     >>> strict = no_bools({"n": [Interval(Integral, 0, None, closed="left"), None]})
     >>> strict["n"][0].is_satisfied_by(True), strict["n"][0].is_satisfied_by(3)
     (False, True)

@@ -7,7 +7,7 @@ attribute, so any scikit-learn search can be drawn.
 
 import numpy as np
 
-from .base import at_full_resource as rows_at_full_resource
+from ..base import at_full_resource as rows_at_full_resource
 
 def score_key(search):
     """The ``cv_results_`` key of the score the search ranks by, from its public results.
