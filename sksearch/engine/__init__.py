@@ -11,9 +11,10 @@ Rooms, in the order data flows through them:
   ask-ahead pair); :mod:`.fidelity._schedule` runs the brackets of
   successive halving;
 * the evaluator stack, layers with one interface, ``start(batch)`` -> a
-  handle whose ``finish()`` gives the batch's per-fold records: the journal
-  (:mod:`._journal`), an earlier search's records (:mod:`._warm_start`) and
-  the fits through joblib (:mod:`._fitting`), composed in :mod:`._stack`;
+  handle whose ``finish()`` gives the batch's per-fold records, composed in
+  :mod:`._stack`: the journal (its file in :mod:`._journal`), an earlier
+  search's records (found by :mod:`._warm_start`) and the fits through
+  joblib (:mod:`._fitting`);
   :mod:`._results` keeps the records and formats ``cv_results_``;
 * :mod:`._fingerprint` (what binds a journal or a reuse to its search),
   :mod:`._callbacks` (batch callbacks), :mod:`.inputs` (the shared
