@@ -16,6 +16,8 @@ from .fidelity_report import best_at, cost_to_reach, total
 from .fidelity_time_methods import DEFAULT, REFERENCE, SKSEARCH
 from .report import machine_markdown
 
+#: Methods whose evaluator keeps and continues a candidate's fold models.
+CONTINUING = ("optuna-hyperband-warm", "smac-multifidelity")
 #: Fractions of R at which the anytime curves are read.
 CHECKPOINTS = ((1, 9), (1, 3), (2, 3), (1, 1))
 
@@ -51,7 +53,7 @@ def report_markdown(records, meta):
             lines += [f"### {task}", "", f"(no `{REFERENCE}` run: nothing to measure against)"]
             continue
         lines += [f"### {task}", "", anytime_table(mine), "", versus_default(mine), "",
-                  diagnostics_table(mine), ""]
+                  diagnostics_table(mine), "", rung_costs(mine), ""]
     return "\n".join(lines)
 
 
@@ -150,6 +152,44 @@ def diagnostics_table(runs):
                      f"{med[2]:.2f} | {med[3]:.2f} | {med[4]:.2f} | {cpu_unit:.2f} | "
                      f"{unclaimed:.2f} |")
     return "\n".join(lines)
+
+
+def rung_costs(runs):
+    """What a fit costs at each rung, against its share of the resource."""
+    levels, k = runs[0]["levels"], runs[0]["n_splits"]
+    fresh, grown = {level: [] for level in levels}, []
+    for r in runs:
+        for n, cpu, units, continued in _rows(r):
+            if continued and units > 0:
+                grown.append(cpu / units)
+            elif not continued:
+                fresh[n].append(cpu / k)
+    full = np.median(fresh[levels[-1]]) if fresh[levels[-1]] else np.nan
+    cells = [f"{level}: {np.median(fresh[level]) / full:.2f} ({level / levels[-1]:.2f})"
+             for level in levels[:-1] if fresh[level]]
+    text = ("Median fit CPU of one fold fit from zero at each rung, over every method's rows, "
+            "relative to a full-resource one (the rung's resource share in brackets): "
+            + ", ".join(cells) + ".")
+    if grown:
+        text += (f" A continued fit costs {np.median(grown) / (full / levels[-1]):.2f} x a "
+                 "full fit's CPU per unit for each unit it adds (median over the continued "
+                 "rows).")
+    return text
+
+
+def _rows(record):
+    """(resource, CPU, units, continued) of each row: a row continues a model when its
+    candidate was evaluated before in a run that keeps models (and, for sksearch's
+    ``+reuse``, trained fewer units than its resource)."""
+    rows, k, seen = record["rows"], record["n_splits"], set()
+    units = rows.get("units") or [n * k for n in rows["n_resources"]]
+    keeps = record["method"] in CONTINUING or record["method"].endswith("+reuse")
+    out = []
+    for n, cpu, u, c in zip(rows["n_resources"], rows["fit_time"], units, rows["candidate"]):
+        continued = keeps and c in seen and (record["method"] in CONTINUING or u < n * k)
+        out.append((n, cpu, u, continued))
+        seen.add(c)
+    return out
 
 
 def _trace(record, budget):

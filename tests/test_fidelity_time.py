@@ -186,3 +186,19 @@ def test_the_report_cell_is_the_median_best_within_the_cpu_spent():
     assert checkpoint_scores(runs, "other") == [0.8, 0.8, 0.8, 0.9]
     assert reach(runs, "other") == 1.0  # 0.8 >= random's median final best, 0.71
     assert reach(runs, "sklearn-random") == 6.0
+
+
+def test_rung_costs_tell_fits_from_zero_from_continued_ones():
+    from benchmarks.fidelity_time_report import rung_costs
+
+    def run(method, n, cpu, units, candidate):
+        return {"method": method, "levels": [1, 3], "n_splits": 1,
+                "rows": {"n_resources": n, "fit_time": cpu, "units": units,
+                         "candidate": candidate}}
+
+    runs = [run("sklearn-random", [3, 3], [6.0, 6.0], [3, 3], [0, 1]),
+            run("sklearn-halving", [1, 1, 3], [1.0, 1.0, 6.0], [1, 1, 3], [0, 1, 1]),
+            run("optuna-hyperband-warm", [1, 3], [1.0, 8.0], [1, 2], [0, 0])]
+    text = rung_costs(runs)
+    # from zero: rung 1 costs 1 s of a 6 s full fit; continued: 4 s a unit against 2 s
+    assert "1: 0.17 (0.33)" in text and "costs 2.00 x a full fit's CPU per unit" in text
