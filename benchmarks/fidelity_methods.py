@@ -74,12 +74,16 @@ class Run:
     candidate: list = field(default_factory=list)  # 0, 1, ... in order of first evaluation
     best_estimator: object = None
     info: dict = field(default_factory=dict)
+    params: object = None  # candidate number -> its parameters, when the run knows them
+    units: list = field(default_factory=list)  # resource units trained (continuing evaluators)
 
-    def add(self, n_resources, fit_time, score, candidate):
+    def add(self, n_resources, fit_time, score, candidate, units=None):
         self.n_resources.append(int(n_resources))
         self.fit_time.append(float(fit_time))
         self.score.append(float(score))
         self.candidate.append(int(candidate))
+        if units is not None:
+            self.units.append(int(units))
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,8 @@ def _run_halving(instance, fidelity, n_iter, seed):
 
 
 def _run_sksearch(search_class, params, with_resource, instance, fidelity, n_iter, seed):
-    more = {"resource": fidelity.resource} if with_resource else {}
+    more = {"resource": fidelity.resource, "min_resources": fidelity.levels[0],
+            "max_resources": fidelity.levels[-1]} if with_resource else {}
     search = search_class(clone(instance.estimator), instance.space, n_iter=n_iter,
                           random_state=seed, **_common(instance), **params, **more)
     run = _run_from_search(search, instance, fidelity)
@@ -177,6 +182,7 @@ def _run_from_search(search, instance, fidelity):
                                      results["mean_test_score"]):
         key = {k: v for k, v in params.items() if k != fidelity.resource}
         run.add(r, fit * n_splits, score, ids(key))
+    run.params = ids.params
     return run
 
 
@@ -212,7 +218,7 @@ class RungEvaluator:
         self.spent += self.fidelity.cost(level)
         return score
 
-    def fits(self, level, n_iter):
+    def fits(self, level, n_iter, candidate=None):
         """Whether an evaluation at ``level`` stays within the budget."""
         return self.spent + self.fidelity.cost(level) <= n_iter + 1e-9
 
@@ -228,7 +234,9 @@ class RungEvaluator:
         return run
 
 
-def _run_optuna_hyperband(instance, fidelity, n_iter, seed):
+def _run_optuna_hyperband(instance, fidelity, n_iter, seed, evaluator=RungEvaluator):
+    """Optuna's TPE with its HyperbandPruner; ``evaluator(instance, fidelity, seed)``
+    cross-validates a trial at a rung (by default from scratch)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -238,7 +246,7 @@ def _run_optuna_hyperband(instance, fidelity, n_iter, seed):
     study = optuna.create_study(direction="maximize", pruner=pruner,
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     distributions = to_optuna(instance.space)
-    evaluate, params = RungEvaluator(instance, fidelity, seed), {}
+    evaluate, params = evaluator(instance, fidelity, seed), {}
     while True:
         trial = study.ask(distributions)
         params[trial.number] = trial.params
@@ -248,7 +256,7 @@ def _run_optuna_hyperband(instance, fidelity, n_iter, seed):
             pruner._try_initialization(study)
         first = pruner._get_bracket_id(study, trial)
         for level in range(first, len(levels)):
-            if not evaluate.fits(level, n_iter):
+            if not evaluate.fits(level, n_iter, trial.number):
                 return evaluate.finish(params.__getitem__)
             score = evaluate(trial.params, level, trial.number)
             if not np.isfinite(score):

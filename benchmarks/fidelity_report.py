@@ -33,7 +33,10 @@ def curve(record, by):
     ``-inf`` before the first full-resource one."""
     rows = record["rows"]
     n = np.array(rows["n_resources"], dtype=float)
-    cost = np.cumsum(n * record["n_splits"] if by == "units" else rows["fit_time"])
+    if by == "units":  # the units trained when the run counted them (continued models)
+        cost = np.cumsum(rows["units"] if rows.get("units") else n * record["n_splits"])
+    else:
+        cost = np.cumsum(rows["fit_time"])
     score = np.array([np.nan if s is None else s for s in rows["score"]], dtype=float)
     full = (n == record["levels"][-1]) & np.isfinite(score)
     best = np.maximum.accumulate(np.where(full, score, -np.inf))

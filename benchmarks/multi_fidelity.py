@@ -177,37 +177,49 @@ def fidelity_of(task, instance):
 # ---------------------------------------------------------------- one run
 def run_one(task_name, method_name, seed, n_iter, smoke=False):
     """One search: the record of ``method_name`` on ``task_name`` with ``seed``."""
+    task = TASKS[task_name]
+    instance = task.build(smoke)
+    return search_record(METHODS[method_name], instance, fidelity_of(task, instance), seed,
+                         n_iter, {"task": task_name, "smoke": smoke})
+
+
+def search_record(method, instance, fidelity, seed, n_iter, head, costs=None):
+    """Run ``method`` on ``instance`` (one thread, warnings off) and return its record.
+
+    ``costs(run, instance)``, if given, rewrites the run's ``fit_time`` and
+    ``units`` once the search is over (the final refit included in it).
+    """
     from threadpoolctl import threadpool_limits
 
-    task, method = TASKS[task_name], METHODS[method_name]
-    instance = task.build(smoke)
-    fidelity = fidelity_of(task, instance)
-    record = {"task": task_name, "method": method_name, "library": method.library,
-              "seed": seed, "n_iter": n_iter, "smoke": smoke, "resource": task.resource,
-              "levels": fidelity.levels, "n_splits": N_SPLITS}
+    record = {**head, "method": method.name, "library": method.library, "seed": seed,
+              "n_iter": n_iter, "resource": fidelity.resource, "levels": fidelity.levels,
+              "n_splits": N_SPLITS}
     start = time.perf_counter()
     try:
         with threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             run = method.run(instance, fidelity, n_iter, seed)
+            wall = time.perf_counter() - start
+            if costs is not None:
+                costs(run, instance)
             scorer = check_scoring(run.best_estimator, instance.scoring)
             test_score = float(scorer(run.best_estimator, instance.X_test, instance.y_test))
     except Exception as exc:  # a failing method is a result, not a crash
         lines = traceback.format_exception_only(type(exc), exc)
         return {**record, "status": "error", "error": "".join(lines).strip()[-2000:]}
-    wall = time.perf_counter() - start
     scores = np.array(run.score, dtype=float)
     full = (np.array(run.n_resources) == fidelity.levels[-1]) & np.isfinite(scores)
+    units = run.units or [n * N_SPLITS for n in run.n_resources]
     return {
         **record,
         "status": "ok",
         "rows": {"n_resources": run.n_resources, "fit_time": run.fit_time,
                  "score": [s if np.isfinite(s) else None for s in run.score],
-                 "candidate": run.candidate},
+                 "candidate": run.candidate, **({"units": units} if run.units else {})},
         "best_score": float(scores[full].max()) if full.any() else None,
         "test_score": test_score,
         "fit_seconds": float(np.sum(run.fit_time)),
-        "resource_units": int(np.sum(run.n_resources)) * N_SPLITS,
+        "resource_units": int(np.sum(units)),
         "budget_units": n_iter * fidelity.levels[-1] * N_SPLITS,
         "n_candidates": len(set(run.candidate)),
         "n_full": int(full.sum()),
@@ -242,9 +254,25 @@ def rung_correlation(task_name, seed, n_candidates=RUNG_CANDIDATES, smoke=False)
 
 
 # ---------------------------------------------------------------- the whole benchmark
+@dataclass(frozen=True)
+class Catalog:
+    """What a benchmark runs: its tasks and methods (by name), and the function
+    ``run_one(task, method, seed, n_iter, smoke)`` that returns one record."""
+
+    command: str
+    tasks: dict
+    methods: dict
+    run_one: object
+
+
 def run_benchmark(out, *, tasks=None, methods=None, seeds=SEEDS, n_iter=N_ITER, smoke=False,
-                  rungs=True, log=print):
-    """Run every (task, method, seed) not yet in ``out/results.jsonl``; return all records."""
+                  rungs=True, log=print, catalog=None):
+    """Run every (task, method, seed) not yet in ``out/results.jsonl``; return all records.
+
+    ``catalog`` (a :class:`Catalog`) names what runs; by default this module's
+    tasks and methods."""
+    catalog = catalog or Catalog("python -m benchmarks.multi_fidelity", TASKS, METHODS,
+                                 run_one)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "results.jsonl"
@@ -253,8 +281,8 @@ def run_benchmark(out, *, tasks=None, methods=None, seeds=SEEDS, n_iter=N_ITER, 
             and (r["method"] == "rung-correlation" or r["n_iter"] == n_iter)]
     path.write_text("".join(json.dumps(r) + "\n" for r in kept))  # errors run again
     done = {(r["task"], r["method"], r["seed"]) for r in kept}
-    tasks = list(tasks or TASKS)
-    methods = list(methods or METHODS)
+    tasks = list(tasks or catalog.tasks)
+    methods = list(methods or catalog.methods)
     todo = [(t, m, s) for s in range(seeds) for t in tasks for m in methods
             if (t, m, s) not in done]
     log(f"{len(todo)} runs to do, {len(done)} already in {path}")
@@ -267,20 +295,20 @@ def run_benchmark(out, *, tasks=None, methods=None, seeds=SEEDS, n_iter=N_ITER, 
                 log(f"{task} rung correlation with the full resource: "
                     f"{record['spearman_with_full']}")
     for i, (task, method, seed) in enumerate(todo, 1):
-        reason = METHODS[method].unavailable()
+        reason = catalog.methods[method].unavailable()
         if reason is not None:
-            record = {"task": task, "method": method, "library": METHODS[method].library,
+            record = {"task": task, "method": method, "library": catalog.methods[method].library,
                       "seed": seed, "n_iter": n_iter, "smoke": smoke, "status": "unavailable",
                       "reason": reason}
         else:
-            record = run_one(task, method, seed, n_iter, smoke)
+            record = catalog.run_one(task, method, seed, n_iter, smoke)
         kept.append(_append(path, record))
         log(_describe(record, i, len(todo), time.time() - started))
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"seconds": 0.0}
     meta.update(seconds=meta["seconds"] + time.time() - started, environment=environment(),
                 n_iter=n_iter, seeds=seeds, smoke=smoke,
-                command=" ".join(["python -m benchmarks.multi_fidelity", *sys.argv[1:]]))
+                command=" ".join([catalog.command, *sys.argv[1:]]))
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     return kept
 
@@ -296,34 +324,48 @@ def _describe(record, i, n, elapsed):
             f"{record['wall_time']:.1f} s wall")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.multi_fidelity",
-                                     description=__doc__,
+def command_line(catalog, doc, budgets, argv, report_help="rebuild the report",
+                 report_file=False):
+    """Parse a benchmark's command line: (arguments, output directory, the keyword
+    arguments of :func:`run_benchmark`). ``budgets`` = (seeds, n_iter, smoke n_iter);
+    ``report_file``: offer ``--report PATH``."""
+    seeds, n_iter, smoke_n_iter = budgets
+    name = catalog.command.rsplit(".", 1)[-1]
+    parser = argparse.ArgumentParser(prog=catalog.command, description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true",
-                        help=f"tiny tasks, n_iter={SMOKE_N_ITER}, one seed (< 1 minute)")
+                        help=f"tiny tasks, n_iter={smoke_n_iter}, one seed")
     parser.add_argument("--out", type=Path, help="output directory (default: "
-                        "benchmarks/out/multi_fidelity[_smoke])")
-    parser.add_argument("--tasks", help="comma-separated: " + ", ".join(TASKS))
-    parser.add_argument("--methods", help="comma-separated: " + ", ".join(METHODS))
-    parser.add_argument("--seeds", type=int, help=f"seeds 0..k-1 (default {SEEDS}; smoke 1)")
+                        f"benchmarks/out/{name}[_smoke])")
+    parser.add_argument("--tasks", help="comma-separated: " + ", ".join(catalog.tasks))
+    parser.add_argument("--methods", help="comma-separated: " + ", ".join(catalog.methods))
+    parser.add_argument("--seeds", type=int, help=f"seeds 0..k-1 (default {seeds}; smoke 1)")
     parser.add_argument("--n-iter", type=int, help=f"budget in full-resource fits "
-                        f"(default {N_ITER}; smoke {SMOKE_N_ITER})")
+                        f"(default {n_iter}; smoke {smoke_n_iter})")
     parser.add_argument("--no-rungs", action="store_true",
                         help="skip the rung correlation measurement")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rebuild report.md and the plots from results.jsonl")
+    parser.add_argument("--report-only", action="store_true", help=report_help)
+    if report_file:
+        parser.add_argument("--report", type=Path,
+                            help="write the report there (default: OUT/report.md)")
     args = parser.parse_args(argv)
+    out = args.out or Path(__file__).parent / "out" / (f"{name}_smoke" if args.smoke else name)
+    run = {"tasks": _pick(args.tasks, catalog.tasks) if args.tasks else None,
+           "methods": _pick(args.methods, catalog.methods) if args.methods else None,
+           "seeds": args.seeds or (1 if args.smoke else seeds),
+           "n_iter": args.n_iter or (smoke_n_iter if args.smoke else n_iter),
+           "smoke": args.smoke, "rungs": not args.no_rungs, "catalog": catalog}
+    return args, out, run
+
+
+def main(argv=None):
     from .fidelity_report import write_report
 
-    out = args.out or Path(__file__).parent / "out" / (
-        "multi_fidelity_smoke" if args.smoke else "multi_fidelity")
+    catalog = Catalog("python -m benchmarks.multi_fidelity", TASKS, METHODS, run_one)
+    args, out, run = command_line(catalog, __doc__, (SEEDS, N_ITER, SMOKE_N_ITER), argv,
+                                  "rebuild report.md and the plots from results.jsonl")
     if not args.report_only:
-        run_benchmark(out, tasks=_pick(args.tasks, TASKS) if args.tasks else None,
-                      methods=_pick(args.methods, METHODS) if args.methods else None,
-                      seeds=args.seeds or (1 if args.smoke else SEEDS),
-                      n_iter=args.n_iter or (SMOKE_N_ITER if args.smoke else N_ITER),
-                      smoke=args.smoke, rungs=not args.no_rungs)
+        run_benchmark(out, **run)
     print(write_report(out))
 
 
