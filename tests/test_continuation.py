@@ -173,3 +173,17 @@ def test_sigkill_mid_bracket_then_resume_equals_the_uninterrupted_run(tmp_path):
     run(journal, tmp_path / "resumed.json")
     resumed = json.loads((tmp_path / "resumed.json").read_text())
     assert resumed == whole
+
+
+def test_the_kept_models_are_measured_whether_they_pickle_or_not():
+    import pickle
+
+    from sksearch.engine.fidelity._continuation import model_bytes
+
+    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, Y)
+    assert 0.8 < model_bytes(forest) / len(pickle.dumps(forest)) < 1.25
+    local = type("LocalForest", (RandomForestClassifier,), {})  # a class pickle cannot find
+    model = local(n_estimators=10, random_state=0).fit(X, Y)
+    with pytest.raises(Exception):
+        pickle.dumps(model)
+    assert model_bytes(model) == pytest.approx(model_bytes(forest), rel=0.05)

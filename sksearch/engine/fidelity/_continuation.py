@@ -29,7 +29,7 @@ Anything else (``n_samples``, an estimator without ``warm_start``) is
 fitted from zero at every rung.
 """
 
-import pickle
+import sys
 
 import numpy as np
 from sklearn.ensemble import (
@@ -110,7 +110,7 @@ class Continuation:
         See :func:`how_it_continues`.
     n_splits : int
     max_bytes : int
-        Bound on the kept models' size (pickled); beyond it the models of the
+        Bound on the kept models' size (:func:`model_bytes`); beyond it the models of the
         earliest candidates of a rung are dropped, and those candidates are
         fitted from zero if promoted.
 
@@ -168,7 +168,7 @@ class Continuation:
         self._kept = {}
         size = 0
         for key, folds in zip(keys, models):
-            size += sum(len(pickle.dumps(m)) for m in folds if m is not None)
+            size += sum(model_bytes(m) for m in folds if m is not None)
             if size > self.max_bytes:
                 self._dropped.add(key)
                 continue
@@ -178,6 +178,50 @@ class Continuation:
         """The parameters that take a model trained to ``done`` on to ``target``."""
         value = target if self.how == "total" else target - done
         return {**params, self.resource.name: int(value), self.warm_start: True}
+
+
+def model_bytes(model):
+    """About the memory a fitted model holds: its arrays' bytes plus every other
+    object's own size, following the state each object would pickle
+    (attributes, containers, estimators, compiled trees; each object once).
+    Works on any object, picklable or not.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Model:
+    ...     pass
+    >>> model = Model()
+    >>> model.coef_ = np.zeros(1000)
+    >>> model_bytes(model) >= 8000
+    True
+    """
+    seen, stack, total = set(), [model], 0
+    states = []  # the states made here stay alive, so that no id is reused
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            total += obj.nbytes
+            if obj.dtype == object:
+                stack.extend(obj.ravel().tolist())
+            continue
+        total += sys.getsizeof(obj, 64)
+        if isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            stack.extend(obj)
+        elif not isinstance(obj, (type, str, bytes, int, float, complex)) and obj is not None:
+            try:  # what pickling would save: also the arrays of compiled objects (trees)
+                state = obj.__getstate__()
+            except Exception:  # noqa: BLE001 - an object that refuses: its own size only
+                state = None
+            if state is not None:
+                states.append(state)
+                stack.append(state)
+    return total
 
 
 def continued_from(records, n_splits):
