@@ -73,8 +73,8 @@ NOTES_DOC = """\
     when a worker unpickles the wrapper, sets ``TF_CPP_MIN_LOG_LEVEL=2``
     (unless it is set) and sends what TensorFlow writes while it loads to the
     null device. A script that imports Keras itself still shows those lines
-    once, for its own process, unless it sets ``TF_CPP_MIN_LOG_LEVEL=2``
-    before that import.
+    once, for its own process, unless it sets ``TF_CPP_MIN_LOG_LEVEL=1``
+    (INFO lines off, warnings kept) before that import.
 
     A fitted wrapper pickles with its model; unpickling needs the build
     function to be importable, as for any pickled function."""
