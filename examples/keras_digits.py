@@ -1,31 +1,45 @@
-"""Tune a small convolutional network on the digits with the three searches.
+"""Tune a small convolutional network on the digits, with and without multi-fidelity.
 
 The 8x8 digit images bundled with scikit-learn go through a one-layer
 convolutional net whose number of filters, kernel size, dropout, learning
-rate and dense units are tuned by PSOSearchCV, GeneticSearchCV and
-BayesSearchCV with the same parameter dict and budget. Each search prints
-its best settings and the held-out accuracy of its refit network. A last
-BayesSearchCV with ``resource="epochs"`` trains every candidate for a few
-epochs first and only the promising ones for all of them (brackets of
-successive halving), at the same budget counted in fully trained networks.
+rate and dense units are tuned by BayesSearchCV, and by BayesSearchCV with
+``resource="epochs"``, which trains every candidate for a few epochs first
+and only the promising ones for all of them (brackets of successive
+halving), at the same budget counted in fully trained networks. Each search
+prints its time, best settings and the held-out accuracy of its refit network.
+
+What multi-fidelity saves depends on what a fit costs. On 900 images per
+fold an epoch is cheap beside what each network costs whatever its epochs
+(building, tracing, scoring), so the 21 networks of the brackets (9 for 1
+epoch, 8 for 3, 4 for 10: 73 epochs per fold) cost more than the 8 of the
+plain search (80 epochs).
+Measured on two cores: 39 s and CV accuracy 0.972 (held out 0.967) without
+it, 61 s and 0.969 (0.964) with it. Multi-fidelity pays when an epoch costs
+far more than building the network: more data, a larger network or more
+epochs.
 
 Run::
 
     python examples/keras_digits.py          # about two minutes on 2 cores
-    python examples/keras_digits.py --fast   # under a minute (or SKSEARCH_EXAMPLE_FAST=1)
+    python examples/keras_digits.py --fast   # a smoke test (or SKSEARCH_EXAMPLE_FAST=1)
 """
 
 import argparse
 import os
 import time
 
-import keras
-from scipy.stats import loguniform, uniform
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+# TensorFlow's start-up notices are INFO lines of its C++ logging (level 1
+# hides INFO only; its warnings and errors still show). The searches' worker
+# processes are quiet by themselves.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
-from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
-from sksearch.keras import KerasClassifier
+import keras  # noqa: E402
+from scipy.stats import loguniform, uniform  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+from sksearch import BayesSearchCV  # noqa: E402
+from sksearch.keras import KerasClassifier  # noqa: E402
 
 # Plain names: the keyword arguments of `cnn`, and the optimizer's learning rate.
 PARAM_DISTRIBUTIONS = {
@@ -64,12 +78,10 @@ def main(fast=False):
           f"{n_iter} candidates of {epochs} epochs, {cv}-fold, per search\n")
 
     net = KerasClassifier(cnn, epochs=epochs, batch_size=32, random_state=0)
-    searches = [(Search.__name__, Search, {})
-                for Search in (PSOSearchCV, GeneticSearchCV, BayesSearchCV)]
-    searches.append(("BayesSearchCV, resource='epochs'", BayesSearchCV,
-                     {"resource": "epochs", "min_resources": 1}))
-    for label, Search, fidelity in searches:
-        search = Search(
+    searches = [("BayesSearchCV", {}),
+                ("BayesSearchCV, resource='epochs'", {"resource": "epochs", "min_resources": 1})]
+    for label, fidelity in searches:
+        search = BayesSearchCV(
             net, PARAM_DISTRIBUTIONS, n_iter=n_iter, cv=cv, n_jobs=2, random_state=0,
             **fidelity
         )

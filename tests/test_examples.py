@@ -22,3 +22,5 @@ def test_example_runs_in_fast_mode(path, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip(), "an example prints what it found"
+    # Nothing else: no warnings, no start-up logs of a library.
+    assert proc.stderr == "", proc.stderr[-3000:]

@@ -5,10 +5,13 @@ tests check the wrapper's contract, not how well a network can do.
 """
 
 import doctest
+import importlib
 import os
 import pickle
+import pkgutil
 import subprocess
 import sys
+import warnings
 
 import joblib
 import keras
@@ -20,7 +23,7 @@ from sklearn.datasets import load_digits, make_regression
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import check_set_params, parametrize_with_checks
 
 import sksearch.keras
 from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
@@ -145,6 +148,33 @@ def test_unknown_parameter_lists_valid_names(Estimator, digits):
         Estimator(dense_net).set_params(unitz=8)
     with pytest.raises(ValueError, match=r"\['unitz'\].*Valid names are.*'units'"):
         Estimator(dense_net, unitz=8).fit(X, y)
+
+
+def test_refused_set_params_changes_nothing():
+    clf = KerasClassifier(dense_net, units=8)
+    with pytest.raises(ValueError, match=r"\['unitz'\]"):
+        clf.set_params(model=conv_net, filters=2, unitz=3)
+    assert clf.model is dense_net
+    assert clf.get_params()["units"] == 8 and clf.get_params()["n_layers"] == 1
+    assert "filters" not in clf.get_params()
+
+
+def test_model_that_is_not_a_function_is_refused_by_fit(digits):
+    X, y, _, _ = digits
+    clf = KerasClassifier(dense_net, units=8).set_params(model=None, units=4)
+    assert clf.get_params()["units"] == 4
+    with pytest.raises(ValueError, match="'model' parameter of KerasClassifier must be a callable"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator, build", [(KerasClassifier, eager_classifier),
+                                              (KerasRegressor, eager_regressor)])
+def test_set_params_passes_scikit_learns_check_without_warnings(Estimator, build):
+    # The check sets every parameter, the build function included, to -inf,
+    # inf and None, and warns if one is refused or a refusal changed anything.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_set_params(Estimator.__name__, Estimator(build, epochs=1, random_state=0))
 
 
 @pytest.mark.parametrize(
@@ -347,10 +377,20 @@ def test_importing_the_wrappers_does_not_import_keras():
 
 
 def test_docstring_examples_run():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner()
-    for test in finder.find(sksearch.keras):
+    # The wrappers live in private submodules: the finder, which keeps only the
+    # objects defined in the module it is given, is given each of them.
+    names = [info.name for info in pkgutil.iter_modules(sksearch.keras.__path__,
+                                                        "sksearch.keras.")]
+    modules = [sksearch.keras, *map(importlib.import_module, names)]
+    tests = [test for module in modules for test in doctest.DocTestFinder().find(module)
+             if test.examples]
+    assert {test.name.rsplit(".", 1)[-1] for test in tests} >= {"KerasClassifier",
+                                                                  "KerasRegressor"}
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    for test in tests:
         runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
+    results = runner.summarize(verbose=False)
+    assert results.failed == 0 and results.attempted >= 10
 
 
 # ---------------------------------------------------------- pickle and clone
@@ -582,19 +622,6 @@ NOT_APPLICABLE = {
         "minibatch gradient descent: a sample of weight 2 is not two copies "
         "of it spread over shuffled batches"
     ),
-    # The next two compare predictions of differently ordered or sized batches
-    # at float64 precision; TensorFlow's float32 kernels block the work by
-    # batch size and thread count, so the last bits differ (3e-8 measured on
-    # a busy machine). test_predictions_do_not_depend_on_order_or_subset
-    # checks the same property at float32 precision.
-    "check_methods_sample_order_invariance": (
-        "float32 kernels round differently per batch size; checked at float32 "
-        "precision in test_predictions_do_not_depend_on_order_or_subset"
-    ),
-    "check_methods_subset_invariance": (
-        "float32 kernels round differently per batch size; checked at float32 "
-        "precision in test_predictions_do_not_depend_on_order_or_subset"
-    ),
 }
 
 
@@ -617,12 +644,45 @@ def test_predictions_do_not_depend_on_order_or_subset(make):
                                    rtol=1e-5, atol=1e-6, err_msg=method)
 
 
+# These compare predictions of differently ordered or sized batches at float64
+# precision (1e-9, 1e-7); TensorFlow's float32 kernels vectorize over the whole
+# batch, so a row's last bit depends on where it falls (1 ulp, 3e-8 to 2e-7
+# measured on Dense and softmax outputs). Whether they pass is a matter of
+# rounding, not of the wrapper: they are not run, and
+# test_predictions_do_not_depend_on_order_or_subset checks the same property at
+# float32 precision.
+DECIDED_BY_ROUNDING = {"check_methods_sample_order_invariance", "check_methods_subset_invariance"}
+
+
 @parametrize_with_checks(
     [
         KerasClassifier(eager_classifier, epochs=1, random_state=0),
         KerasRegressor(eager_regressor, epochs=1, random_state=0),
     ],
     expected_failed_checks=lambda estimator: NOT_APPLICABLE,
+    xfail_strict=True,
 )
 def test_scikit_learn_estimator_checks(estimator, check):
+    if getattr(check, "func", check).__name__ in DECIDED_BY_ROUNDING:
+        pytest.skip("float32 rounding; see test_predictions_do_not_depend_on_order_or_subset")
     check(estimator)
+
+
+def test_fits_leave_no_optimizer_graphs_behind(digits):
+    # A long search fits hundreds of networks in each worker process: graphs
+    # kept per fit add up until joblib restarts the worker with a warning.
+    import gc
+
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    X, y, _, _ = digits
+
+    def graphs():
+        gc.collect()
+        return sum(isinstance(o, FuncGraph) for o in gc.get_objects())
+
+    KerasClassifier(dense_net, epochs=1, random_state=0).fit(X, y)
+    before = graphs()
+    for _ in range(3):
+        KerasClassifier(dense_net, epochs=1, random_state=0).fit(X, y)
+    assert graphs() - before <= 3  # one training step per fit, none per optimizer variable
