@@ -686,3 +686,28 @@ def test_fits_leave_no_optimizer_graphs_behind(digits):
     for _ in range(3):
         KerasClassifier(dense_net, epochs=1, random_state=0).fit(X, y)
     assert graphs() - before <= 3  # one training step per fit, none per optimizer variable
+
+
+def test_warm_start_trains_on_and_a_search_over_epochs_continues_its_networks(digits):
+    from sklearn.model_selection import KFold
+
+    X, y = digits[0][:200], digits[1][:200]
+    clf = KerasClassifier(dense_net, epochs=9, units=8, random_state=0)
+    cv = KFold(2, shuffle=True, random_state=0)
+    search = BayesSearchCV(clf, {"units": [4, 8, 16, 32]}, n_iter=2, cv=cv, random_state=0,
+                           resource="epochs", min_resources=1, refit=False).fit(X, y)
+    results = search.cv_results_
+    continued = np.flatnonzero(results["continued_from"] > 0)
+    assert len(continued)
+    for i in continued:
+        units = results["params"][i]["units"]
+        chain = [int(r) for j, r in enumerate(results["n_resources"])
+                 if results["params"][j]["units"] == units and j <= i]
+        for k, (train, test) in enumerate(cv.split(X, y)):
+            model = clone(clf).set_params(units=units, epochs=chain[0])
+            model.fit(X[train], y[train])
+            for epochs in chain[1:]:
+                model.set_params(warm_start=True, epochs=epochs).fit(X[train], y[train])
+            assert len(model.history_["loss"]) == chain[-1]
+            assert results[f"split{k}_test_score"][i] == pytest.approx(
+                model.score(X[test], y[test]))

@@ -43,6 +43,12 @@ SEED_PARAMETERS_DOC = """\
         Seeds Python, NumPy and Keras with ``keras.utils.set_random_seed``
         before building, so that two fits on the same data give the same
         model on the CPU. None leaves the global seeds alone.
+    warm_start : bool, default=False
+        A fit of a fitted wrapper (same data shape) trains its model on from
+        the epochs done up to ``epochs`` (the total), as
+        ``model.fit(initial_epoch=...)`` does, instead of building a new
+        one; ``history_`` holds every epoch. A multi-fidelity search over
+        ``resource="epochs"`` continues its promoted networks this way.
     **params : dict
         Hyperparameters of the build function, and ``learning_rate``: the
         optimizer's learning rate when the wrapper compiles the model

@@ -51,6 +51,7 @@ class KerasEstimator(BaseEstimator):
         "callbacks": [None, list, tuple],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "warm_start": ["boolean"],
     }
 
     # Names a build function may ask for to learn the shape of the data.
@@ -71,6 +72,7 @@ class KerasEstimator(BaseEstimator):
         callbacks=None,
         verbose=0,
         random_state=None,
+        warm_start=False,
         **params,
     ):
         self.model = model
@@ -83,6 +85,7 @@ class KerasEstimator(BaseEstimator):
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
+        self.warm_start = warm_start
         for name, value in params.items():
             setattr(self, name, value)
 
@@ -167,14 +170,17 @@ class KerasEstimator(BaseEstimator):
             sample_weight = check_sample_weight(sample_weight, X, dtype=np.float32)
             weight = sample_weight if weight is None else weight * sample_weight
         keras = import_keras(self.verbose)
+        done = self._epochs_done(X)
         if self.random_state is not None:
             keras.utils.set_random_seed(keras_seed(self.random_state))
         with quiet_tensorflow(self.verbose):
-            self.model_ = self._build(keras, X)
+            if not done:
+                self.model_ = self._build(keras, X)
             history = self.model_.fit(
                 X,
                 target,
                 sample_weight=weight,
+                initial_epoch=done,
                 epochs=self.epochs,
                 batch_size=self.batch_size,
                 validation_split=self.validation_split,
@@ -183,8 +189,25 @@ class KerasEstimator(BaseEstimator):
                 callbacks=copy.deepcopy(list(self.callbacks or [])),
                 verbose=self.verbose,
             )
-        self.history_ = history.history
+        self.history_ = ({k: self.history_.get(k, []) + v for k, v in history.history.items()}
+                         if done else history.history)
         return self
+
+    def _epochs_done(self, X):
+        """Epochs a ``warm_start`` fit continues from: those of the trained model, 0 for
+        a new one (no ``warm_start``, not fitted, or other data shapes)."""
+        model = getattr(self, "model_", None)
+        if not self.warm_start or model is None:
+            return 0
+        if tuple(model.input_shape[1:]) != tuple(X.shape[1:]):
+            return 0
+        done = len(next(iter(self.history_.values()), []))
+        if self.epochs <= done:
+            raise ValueError(
+                f"warm_start=True continues the {done} epochs trained so far up to epochs="
+                f"{self.epochs}: give epochs above {done}, or warm_start=False for a new model"
+            )
+        return done
 
     def _build(self, keras, X):
         """Call the build function and compile its model if it did not."""

@@ -101,6 +101,7 @@ class KerasClassifier(ClassifierMixin, KerasEstimator):
         verbose=0,
         class_weight=None,
         random_state=None,
+        warm_start=False,
         **params,
     ):
         super().__init__(
@@ -114,6 +115,7 @@ class KerasClassifier(ClassifierMixin, KerasEstimator):
             callbacks=callbacks,
             verbose=verbose,
             random_state=random_state,
+            warm_start=warm_start,
             **params,
         )
         self.class_weight = class_weight

@@ -21,6 +21,8 @@ fit equals what the estimator gives when warm-started by hand):
   ``SGDRegressor``: the difference is trained on from the weights reached
   (as their ``warm_start`` does, the optimizer's step-size state starts
   afresh: a continued network may differ slightly from one trained in one go);
+* ``epochs`` of the Keras wrappers: the new total is set and the network
+  trains on from its weights and optimizer state (``initial_epoch``);
 * a Pipeline whose resource belongs to one of these steps (the steps before
   it are fitted again, on the same data: a transformer is cheap next to
   the model it feeds).
@@ -47,6 +49,8 @@ from sklearn.ensemble import (
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
+from ...keras._estimator import KerasEstimator
+
 #: (estimator classes, resource parameter, how the parameter is set to continue):
 #: "total" sets the new value, "more" the resource still to train.
 CONTINUATIONS = (
@@ -55,6 +59,7 @@ CONTINUATIONS = (
       BaggingClassifier, BaggingRegressor), "n_estimators", "total"),
     ((HistGradientBoostingClassifier, HistGradientBoostingRegressor), "max_iter", "total"),
     ((MLPClassifier, MLPRegressor, SGDClassifier, SGDRegressor), "max_iter", "more"),
+    ((KerasEstimator,), "epochs", "total"),
 )
 
 #: Share of the machine's memory that kept fold models may take by default.

@@ -158,9 +158,10 @@ COMMON_PARAMETERS_DOC = """\
         ``warm_start``) instead of being fitted from zero: ``n_estimators``
         of forests, extra trees, gradient boosting and bagging, ``max_iter``
         of ``HistGradientBoosting*`` (a continued fit equals a fresh one),
-        and ``max_iter`` of ``MLP*`` and ``SGD*`` (trained on from the
-        weights reached, their step-size state afresh), also as a Pipeline
-        step. ``cv_results_["continued_from"]`` gives the resource each fit
+        ``max_iter`` of ``MLP*`` and ``SGD*`` (trained on from the
+        weights reached, their step-size state afresh) and ``epochs`` of the
+        Keras wrappers (trained on from the weights reached), also as a
+        Pipeline step. ``cv_results_["continued_from"]`` gives the resource each fit
         continued from (0: from zero) and ``mean_fit_time`` what it really
         cost. Other estimators, and ``"n_samples"``, are fitted from zero.
         False: every rung fits from zero.
