@@ -30,12 +30,14 @@ from sklearn.utils.validation import indexable
 from ._docs import complete_class, unknown_keyword_error
 from .fidelity._brackets import Brackets
 from ._callbacks import batch_callback_runner, check_batch_callbacks
+from ._checks import check_fit_inputs
 from ._journal import Checkpoint
 from ._fitting import Evaluation, Results
 from ._fingerprint import fingerprint
 from ._loop import Loop
 from .fidelity._resources import check_resource
 from ._sklearn import (
+    ESTIMATOR_INSTANCE,
     BaseSearchCV,
     Interval,
     StrOptions,
@@ -43,6 +45,7 @@ from ._sklearn import (
     check_refit_for_multimetric,
     fit_context,
     get_scorers,
+    num_samples,
     root_callback_context,
     routed_params,
 )
@@ -85,6 +88,7 @@ class BaseOptimizerSearch(BaseSearchCV):
 
     _parameter_constraints = {
         **BaseSearchCV._parameter_constraints,
+        "estimator": [ESTIMATOR_INSTANCE],
         "param_distributions": [dict, list],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -206,7 +210,6 @@ class BaseOptimizerSearch(BaseSearchCV):
             The fitted search.
         """
         space = Space(self.param_distributions)
-        space.check_names(self.estimator)
         callbacks = check_batch_callbacks(self.batch_callbacks)
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
@@ -217,11 +220,12 @@ class BaseOptimizerSearch(BaseSearchCV):
         if not splits:
             raise ValueError(f"cv={self.cv!r} gives no split: the search needs at least one")
         self.n_splits_ = len(splits)
+        splits = check_fit_inputs(self, space, X, y, params, splits, scorers)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         resource = check_resource(self, space, X, y, splits)
 
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
-        full = {**self.estimator.get_params(deep=True), "n_samples": len(X)}
+        full = {**self.estimator.get_params(deep=True), "n_samples": num_samples(X)}
         if resource is not None:  # what a full-resource evaluation sets
             full[resource.name] = resource.levels[-1]
         initial = initial_batch(self.initial_candidates, space, header, splits, full)
