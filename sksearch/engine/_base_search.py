@@ -33,6 +33,7 @@ from sklearn.utils.validation import indexable
 
 from ._callbacks import batch_callback_runner, check_batch_callbacks
 from .inputs._docs import complete_class
+from .inputs._checks import check_fit_inputs
 from ._fingerprint import fingerprint
 from ._fitting import Fits
 from ._journal import Checkpoint
@@ -45,6 +46,7 @@ from .fidelity._continuation import Continuation, default_memory, how_it_continu
 from .fidelity._resources import check_resource
 from .fidelity._schedule import BracketSchedule
 from ._sklearn import (
+    ESTIMATOR_INSTANCE,
     BaseSearchCV,
     Interval,
     StrOptions,
@@ -52,6 +54,7 @@ from ._sklearn import (
     check_refit_for_multimetric,
     fit_context,
     get_scorers,
+    num_samples,
     root_callback_context,
     routed_params,
 )
@@ -95,6 +98,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
 
     _parameter_constraints = {
         **BaseSearchCV._parameter_constraints,
+        "estimator": [ESTIMATOR_INSTANCE],
         "param_distributions": [dict, list],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -251,7 +255,6 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         """Check every parameter and input and build what the search runs with,
         before any side effect (no file is opened, nothing is fitted)."""
         space = Space(self.param_distributions)
-        space.check_names(self.estimator)
         callbacks = check_batch_callbacks(self.batch_callbacks)
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
@@ -263,6 +266,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         if not splits:
             raise ValueError(f"cv={self.cv!r} gives no split: the search needs at least one")
         self.n_splits_ = len(splits)
+        splits = check_fit_inputs(self, space, X, y, params, splits, scorers)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         resource = check_resource(self, space, X, y, splits)
         if resource is not None and space.layout.size <= self.n_iter:
@@ -274,7 +278,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
                  f"{n} for brackets of successive halving, or no resource.")
             resource = resource.full_only()
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
-        full = {**self.estimator.get_params(deep=True), "n_samples": len(X)}
+        full = {**self.estimator.get_params(deep=True), "n_samples": num_samples(X)}
         if resource is not None:  # what a full-resource evaluation sets
             full[resource.name] = resource.ladder[-1]
         initial = initial_batch(self.initial_candidates, space, header, splits, full)

@@ -88,6 +88,17 @@ def batch_callback_runner(search, callbacks, results, resource=None):
                             n_candidates=len(loop.scores), best_score=float(scores[best]),
                             best_params=cv_results["params"][best],
                             elapsed=loop.elapsed, cv_results=cv_results)
-        return any([bool(callback(state)) for callback in callbacks])
+        return any([_stop_request(callback, callback(state)) for callback in callbacks])
 
     return run
+
+
+def _stop_request(callback, answer):
+    """Whether ``answer`` (True, False, None or a numpy bool) asks the search to stop."""
+    if answer is None or isinstance(answer, (bool, np.bool_)):
+        return bool(answer)
+    name = getattr(callback, "__qualname__", None) or repr(callback)
+    raise TypeError(
+        f"batch callback {name} returned {answer!r} ({type(answer).__name__}); a batch "
+        "callback returns True to stop the search, False or None to go on"
+    )

@@ -19,7 +19,8 @@ versions (``tests/test_sklearn_adapter.py``). The names and why each is used:
 * ``_fit_context`` (``sklearn.base``): validates ``_parameter_constraints``
   and, in scikit-learn 1.9+, sets up the callbacks of ``set_callbacks``.
 * ``Interval``, ``StrOptions``, ``HasMethods``
-  (``sklearn.utils._param_validation``): the declared parameter constraints.
+  (``sklearn.utils._param_validation``): the declared parameter constraints
+  (``HasMethods`` is also the base of :data:`ESTIMATOR_INSTANCE`).
 * ``_check_sample_weight`` (``sklearn.utils.validation``): the Keras
   wrappers' sample weights, validated as scikit-learn's estimators do.
 * ``_validate_params`` (a method of scikit-learn's estimators): checks a
@@ -27,6 +28,13 @@ versions (``tests/test_sklearn_adapter.py``). The names and why each is used:
   constraints before any fit.
 * ``_init_callback_context`` (scikit-learn 1.9+): the root of the task tree
   that ``set_callbacks(...)`` callbacks (e.g. ``ProgressBar``) follow.
+* ``_num_samples`` (``sklearn.utils.validation``): the number of samples of
+  any ``X`` (a sparse matrix has no ``len``).
+* ``_score_func``, ``_kwargs``, ``_response_method`` (attributes of
+  scikit-learn's scorers): a scorer's metric, tried on the target before any
+  fit.
+* ``_parameter_constraints`` (of scikit-learn's estimators): the declared
+  ranges, to spell a range that the estimator accepts.
 """
 
 from inspect import signature
@@ -35,9 +43,10 @@ from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._validation import _fit_and_score
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _check_method_params, _check_sample_weight
+from sklearn.utils.validation import _check_method_params, _check_sample_weight, _num_samples
 
 __all__ = [
+    "ESTIMATOR_INSTANCE",
     "BaseSearchCV",
     "HasMethods",
     "Interval",
@@ -45,12 +54,16 @@ __all__ = [
     "check_fit_params",
     "check_refit_for_multimetric",
     "check_sample_weight",
+    "constraint_intervals",
     "estimator_fit_context",
     "evaluation_contexts",
+    "first_reader_tags",
     "fit_and_score",
     "fit_context",
     "format_results",
     "get_scorers",
+    "metric_of_scorer",
+    "num_samples",
     "root_callback_context",
     "routed_params",
     "validate_estimator_params",
@@ -63,6 +76,82 @@ fit_context = _fit_context(prefer_skip_nested_validation=False)
 #: Decorator of an estimator's ``fit`` (the Keras wrappers): the same, with
 #: nested validation skipped as scikit-learn's own estimators do.
 estimator_fit_context = _fit_context(prefer_skip_nested_validation=True)
+
+
+class _EstimatorInstance(HasMethods):
+    """An estimator object (with ``fit`` and ``get_params``), not a class."""
+
+    def __init__(self):
+        super().__init__(["fit", "get_params"])
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, type) and super().is_satisfied_by(val)
+
+    def __str__(self):
+        return ("an estimator instance with fit and get_params methods (write "
+                "LogisticRegression(), not LogisticRegression; a class of your own derives "
+                "from sklearn.base.BaseEstimator)")
+
+
+#: The constraint of a search's ``estimator``: scikit-learn's ``HasMethods(["fit"])``
+#: takes a class (it has a ``fit`` attribute) and objects that ``clone`` refuses.
+ESTIMATOR_INSTANCE = _EstimatorInstance()
+
+
+def num_samples(X):
+    """The number of samples of ``X`` (array, sparse matrix, frame, list)."""
+    return _num_samples(X)
+
+
+def metric_of_scorer(scorer):
+    """``(metric, kwargs, response_method)`` of a scikit-learn scorer, else None."""
+    if not all(hasattr(scorer, a) for a in ("_score_func", "_kwargs", "_response_method")):
+        return None
+    return scorer._score_func, dict(scorer._kwargs), scorer._response_method
+
+
+def constraint_intervals(estimator, name):
+    """``(type, left, right, closed)`` of each interval that ``estimator`` declares for ``name``."""
+    constraints = getattr(type(estimator), "_parameter_constraints", {}).get(name, [])
+    return [(c.type, c.left, c.right, c.closed) for c in constraints if isinstance(c, Interval)]
+
+
+def first_reader_tags(estimator):
+    """Input tags of the estimator that first reads ``X`` (a Pipeline's first step).
+
+    None when that is a function or a column router (its tags do not say what
+    it takes) or the tags cannot be read.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    while isinstance(estimator, Pipeline):
+        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+        if not steps:
+            return None
+        estimator = steps[0]
+    if isinstance(estimator, (ColumnTransformer, FeatureUnion, FunctionTransformer)):
+        return None
+    try:
+        from sklearn.utils import get_tags
+    except ImportError:  # scikit-learn < 1.6: the tags are a dict
+        try:
+            tags = estimator._get_tags()
+        except Exception:
+            return None
+        kinds = tags.get("X_types", ["2darray"])
+        return _InputTags(one_d_array="1darray" in kinds, string="string" in kinds,
+                          allow_nan=bool(tags.get("allow_nan")))
+    try:
+        return get_tags(estimator).input_tags
+    except Exception:
+        return None
+
+
+class _InputTags:
+    def __init__(self, one_d_array, string, allow_nan):
+        self.one_d_array, self.string, self.allow_nan = one_d_array, string, allow_nan
 
 
 def validate_estimator_params(estimator):

@@ -9,19 +9,30 @@ with the spelling that works.
 """
 
 import math
-import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
 
 from ._brackets import ladder
+from ..._warnings import warn
 from .._results import at_full_resource
-from .._sklearn import validate_estimator_params
+from .._sklearn import num_samples, validate_estimator_params
 
 #: Rungs below the full resource when ``min_resources="auto"``: the cheapest
 #: rung gets ``factor ** -AUTO_RUNGS`` of the full resource.
 AUTO_RUNGS = 3
+#: Integer parameters that are no budget: their value does not trade the
+#: cost of a fit against its quality as a rung's resource must.
+NOT_A_BUDGET = {
+    "random_state": "a seed: another value is another fit, not a cheaper one",
+    "seed": "a seed: another value is another fit, not a cheaper one",
+    "n_jobs": "the number of parallel workers: it changes the speed, not what is fitted",
+    "verbose": "the amount printed: it changes nothing that is fitted",
+    "batch_size": ("the number of samples per gradient step: a larger batch makes a fit "
+                   "cheaper, not better, so the rungs would be upside down"),
+    "n_iter_no_change": "a stopping patience: it does not bound the cost of a fit",
+}
 
 
 class Resource:
@@ -35,8 +46,9 @@ class Resource:
         The ladder, increasing; the last is ``max_resources``.
     """
 
-    def __init__(self, name, ladder, stratify=False):
+    def __init__(self, name, ladder, stratify=False, n_samples=None):
         self.name, self.ladder, self.stratify = name, ladder, stratify
+        self.n_samples = n_samples  # n_samples: the rows of X (a rung's share is of them)
         self._train_orders = None  # n_samples: each fold's training set, in random order
 
     def draw_training_orders(self, splits, y, seed):
@@ -49,7 +61,7 @@ class Resource:
 
     def full_only(self):
         """This resource with one rung, the full resource."""
-        return Resource(self.name, self.ladder[-1:], self.stratify)
+        return Resource(self.name, self.ladder[-1:], self.stratify, self.n_samples)
 
     def candidates(self, candidates, rung):
         """The parameters fitted at ``rung``: with the resource set, for a parameter."""
@@ -64,13 +76,9 @@ class Resource:
         if full.any():
             return full
         n_resources = np.asarray(cv_results["n_resources"])
-        warnings.warn(
-            f"The search stopped before any candidate was evaluated at the full resource "
-            f"({self.name}={self.ladder[-1]}); best_params_ is the best at "
-            f"{self.name}={n_resources.max()}.",
-            UserWarning,
-            stacklevel=5,
-        )
+        warn(f"The search stopped before any candidate was evaluated at the full resource "
+             f"({self.name}={self.ladder[-1]}); best_params_ is the best at "
+             f"{self.name}={n_resources.max()}.")
         return n_resources == n_resources.max()
 
     def fitted_attributes(self, brackets, cv_results):
@@ -88,9 +96,14 @@ class Resource:
         }
 
     def splits(self, splits, rung):
-        """The folds at ``rung``: training sets cut to the rung's share, for n_samples."""
-        if self.name == "n_samples" and rung < len(self.ladder) - 1:
-            share = self.ladder[rung] / self.ladder[-1]
+        """The folds at ``rung``: training sets cut to the rung's share, for n_samples.
+
+        The share is of X's rows: a rung of ``ladder[rung]`` samples trains
+        each fold on that share of its training set, the top rung included
+        when ``max_resources`` is less than X has.
+        """
+        if self.name == "n_samples" and self.ladder[rung] < self.n_samples:
+            share = self.ladder[rung] / self.n_samples
             return [(order[: max(1, math.ceil(share * len(order)))], test)
                     for order, (_, test) in zip(self._train_orders, splits)]
         return splits
@@ -100,10 +113,11 @@ def check_resource(search, space, X, y, splits):
     """The :class:`Resource` of ``search`` for this fit, or None without ``resource``.
 
     Raises a ValueError naming the parameter, the value and the spelling
-    that works for: a resource the estimator lacks or that is also searched,
-    ``min_resources`` above ``max_resources``, an ``"auto"`` maximum that the
-    estimator's value cannot give, and a resource value the estimator
-    rejects.
+    that works for: a resource the estimator lacks, that is also searched or
+    that is no budget (:data:`NOT_A_BUDGET`), ``min_resources`` above
+    ``max_resources``, an ``"auto"`` maximum that the estimator's value
+    cannot give, a ladder of a single rung or whose rungs round together,
+    and a resource value the estimator rejects.
     """
     name = search.resource
     if name is None:
@@ -113,6 +127,12 @@ def check_resource(search, space, X, y, splits):
                                  "resource='n_samples' or the name of an estimator parameter")
         return None
     estimator = search.estimator
+    if name.rsplit("__", 1)[-1] in NOT_A_BUDGET:
+        raise ValueError(
+            f"resource={name!r} is {NOT_A_BUDGET[name.rsplit('__', 1)[-1]]}. A resource is "
+            "what makes a fit cheaper and worse when smaller: use 'n_samples' or a parameter "
+            "such as 'n_estimators', 'max_iter' or 'epochs'"
+        )
     searched = sorted({n for sub in space.subspaces for n in sub})
     if name in searched:
         raise ValueError(
@@ -120,8 +140,9 @@ def check_resource(search, space, X, y, splits):
             f"schedule at each rung. Remove {name!r} from param_distributions, or use another "
             "resource."
         )
+    n_samples = num_samples(X)
     if name == "n_samples":
-        maximum = len(X)
+        maximum = n_samples
         smallest = 2 * len(splits)
         if is_classifier(estimator) and y is not None and np.ndim(y) == 1:
             smallest *= len(np.unique(y))
@@ -140,8 +161,8 @@ def check_resource(search, space, X, y, splits):
                 f"or set {name} in the estimator"
             )
     maximum = maximum if search.max_resources == "auto" else search.max_resources
-    if name == "n_samples" and maximum > len(X):
-        raise ValueError(f"max_resources={maximum} is more than the {len(X)} samples of X; "
+    if name == "n_samples" and maximum > n_samples:
+        raise ValueError(f"max_resources={maximum} is more than the {n_samples} samples of X; "
                          "use max_resources='auto' for all of them")
     if search.min_resources == "auto":
         minimum = min(maximum, max(smallest, round(maximum / search.factor**AUTO_RUNGS)))
@@ -151,6 +172,7 @@ def check_resource(search, space, X, y, splits):
         raise ValueError(f"min_resources={minimum} is more than max_resources={maximum}; "
                          "give min_resources <= max_resources (or 'auto')")
     values = ladder(minimum, maximum, search.factor)
+    _check_rungs(search, name, values, minimum, maximum)
     if name != "n_samples":
         for value in (values[0], values[-1]):
             try:
@@ -164,7 +186,35 @@ def check_resource(search, space, X, y, splits):
                                  "accepts") from None
         return Resource(name, values)
     return Resource(name, values,
-                    stratify=is_classifier(estimator) and y is not None and np.ndim(y) == 1)
+                    stratify=is_classifier(estimator) and y is not None and np.ndim(y) == 1,
+                    n_samples=n_samples)
+
+
+def _check_rungs(search, name, ladder, minimum, maximum):
+    """Refuse a ladder that is not the one written: a single rung where a range
+    was given (or left to 'auto'), or rungs that stop above ``min_resources``
+    because the factor makes neighbours round to the same value."""
+    factor = search.factor
+    below = int(round(maximum / factor ** len(ladder)))  # where the ladder stopped
+    if below >= max(minimum, 1) and ladder[0] > minimum:  # the next rung rounds the same
+        raise ValueError(
+            f"factor={factor!r} makes the rungs {name}={below} and {ladder[0]} round to the "
+            f"same value, so the ladder {ladder} stops above min_resources={minimum}: give "
+            f"factor >= {(minimum + 1) / minimum:.3g} (2 or 3 are usual)"
+        )
+    if len(ladder) > 1 or (minimum == maximum and search.min_resources != "auto"):
+        return  # several rungs, or the single one that was written
+    if search.min_resources == "auto":
+        fix = (f"min_resources='auto' gives {minimum}: give a larger factor (3 is the "
+               f"default) or min_resources below {maximum}")
+    else:
+        fix = (f"give max_resources >= {math.ceil(minimum * factor)}, a smaller min_resources, "
+               f"or factor <= {maximum / minimum:.3g}")
+    raise ValueError(
+        f"resource={name!r} with min_resources={minimum}, max_resources={maximum} and "
+        f"factor={factor!r} leaves a single rung ({name}={ladder[0]}), so no candidate is "
+        f"tried cheaply; {fix}. Or drop resource for a search at the full resource."
+    )
 
 
 def _training_order(train, y, stratify, rng):

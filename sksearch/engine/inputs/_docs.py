@@ -126,7 +126,9 @@ COMMON_PARAMETERS_DOC = """\
         cut to a share of it; the test folds stay whole) or the name of an
         integer estimator parameter (``"n_estimators"``, ``"max_iter"``,
         the Keras wrappers' ``"epochs"``, ``"clf__n_estimators"`` in a
-        Pipeline), which must not be in ``param_distributions``. The search
+        Pipeline), which must not be in ``param_distributions``; a seed,
+        ``n_jobs``, ``verbose`` or ``batch_size`` is no budget and is
+        refused. The search
         then runs Hyperband's brackets of successive halving: the strategy
         proposes the candidates that enter each bracket, they are evaluated
         at a small resource and the best ``1 / factor`` of each rung are
@@ -146,11 +148,17 @@ COMMON_PARAMETERS_DOC = """\
 
     max_resources : int or "auto", default="auto"
         The full resource. "auto": all samples for ``"n_samples"``, else the
-        parameter's value in ``estimator``.
+        parameter's value in ``estimator``. For ``"n_samples"``, a rung of
+        ``r`` samples trains each fold on ``r / n_samples`` of its training
+        set, the top rung too when ``max_resources`` is below ``n_samples``
+        (as ``HalvingRandomSearchCV`` subsamples).
 
     factor : float, default=3
         Each rung keeps ``1 / factor`` of its candidates and gives them
-        ``factor`` times the resource.
+        ``factor`` times the resource. Settings that leave a single rung
+        (``min_resources`` to ``max_resources`` too narrow for ``factor``),
+        or a factor so small that neighbouring rungs round to the same
+        value, are refused with the values that would work.
 
     reuse_fits : bool, default=True
         With a resource that grows a fitted model, a promoted candidate's
