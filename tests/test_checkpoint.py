@@ -1,5 +1,6 @@
 """A checkpoint is bound to its search, survives anything, and never mixes two searches."""
 
+import json
 import os
 import subprocess
 import sys
@@ -13,8 +14,10 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from conftest import SEARCHES, RandomSearch
+from conftest import SEARCHES, CountingLogistic, RandomSearch
 from sksearch import BayesSearchCV, PSOSearchCV
+from sksearch.base import read_journal
+from sksearch.engine._journal import VERSION, _chained
 from sksearch.space import Real
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -35,6 +38,10 @@ def written(path, **kwargs):
 
 class _OtherLogistic(LogisticRegression):
     pass
+
+
+class _Counted(CountingLogistic):
+    n_fits = 0
 
 
 # Each field of the fingerprint: a journal written with one setting is refused
@@ -143,24 +150,73 @@ def _journal_lines(tmp_path):
     return path, path.read_text().splitlines()
 
 
+def _signed(lines):
+    """``lines`` with each JSON object's digest chained again: a damage the chain
+    does not see (code that wrote a wrong record), for the checks behind it."""
+    signed, digest = [], None
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            signed.append(line)
+            continue
+        record.pop("digest", None)
+        digest = _chained(digest, record)
+        signed.append(json.dumps({**record, "digest": digest}))
+    return signed
+
+
 @pytest.mark.parametrize("damage, match", [
     (lambda lines: [lines[0].replace('"seed"', '"sed"')] + lines[1:], r"line 1: the header lacks \['seed'\]"),
-    (lambda lines: [lines[0].replace('"version": 2', '"version": 9')] + lines[1:], "journal version 9"),
+    (lambda lines: [lines[0].replace(f'"version": {VERSION}', '"version": 9')] + lines[1:],
+     "journal version 9"),
     (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5]], "rows": [0], "out": []}'] + lines[2:],
      "line 2: out holds 0 records, not 1 candidates x 3 splits"),
     (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5, 1]], "rows": [0], "out": []}'],
      "line 2: X is not a list of points of 1 numbers"),
     (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5]], "rows": [3], "out": []}'],
      "line 2: rows is not a list of distinct row indices"),
-    (lambda lines: lines[:1] + ["[1, 2]"] + lines[2:], "line 2: not a batch record"),
+    (lambda lines: lines[:1] + ['{"rows": [1, 2]}'] + lines[2:], "line 2: not a batch record"),
     (lambda lines: lines[:2] + ["not json"] + lines[3:], "line 3: not a JSON journal line"),
 ])
 def test_a_damaged_journal_is_one_clear_error(tmp_path, damage, match):
     path, lines = _journal_lines(tmp_path)
-    path.write_text("\n".join(damage(lines)) + "\n")
+    path.write_text("\n".join(_signed(damage(lines))) + "\n")
     before = path.read_bytes()
     with pytest.raises(ValueError, match=match):
         search(path).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
+
+
+def _edit_a_score(lines):
+    record = json.loads(lines[1])
+    record["out"][0]["test_scores"] = 42.0
+    return lines[:1] + [json.dumps(record)] + lines[2:]
+
+
+@pytest.mark.parametrize("edit, bad_line", [
+    (_edit_a_score, 2),
+    (lambda lines: [lines[0].replace('"budget": 8', '"budget": 80')] + lines[1:], 1),
+    (lambda lines: lines[:1] + lines[2:], 2),  # a batch removed
+    (lambda lines: lines[:1] + lines[2:3] + lines[1:2] + lines[3:], 2),  # two batches swapped
+    (lambda lines: lines + lines[-1:], -1),  # a batch repeated
+    (lambda lines: lines[:1] + [lines[1].replace('"digest": "', '"digest": "0')] + lines[2:],
+     2),
+])
+def test_a_journal_changed_by_hand_is_refused_naming_the_first_bad_line(tmp_path, edit,
+                                                                          bad_line):
+    path, lines = _journal_lines(tmp_path)
+    edited = edit(lines)
+    path.write_text("\n".join(edited) + "\n")
+    before = path.read_bytes()
+    _Counted.n_fits = 0
+    counted = search(path, estimator=_Counted())
+    match = f"line {bad_line % (len(edited) + 1)}: the line fails its integrity check"
+    with pytest.raises(ValueError, match=match):
+        counted.fit(X_IRIS, Y_IRIS)
+    assert _Counted.n_fits == 0  # refused before any fit
+    with pytest.raises(ValueError, match=match):
+        read_journal(path)
     assert path.read_bytes() == before
 
 
