@@ -386,3 +386,124 @@ def test_two_samplers_of_one_class_are_two_spaces(tmp_path):
     second = canonical(Space({"C": Sampler(5.0)}).subspaces)
     assert first != second
     assert len(Space([{"C": Sampler(0.0)}, {"C": Sampler(5.0)}]).subspaces) == 2
+
+
+# ------------------------------------------------------------------ callables
+def _accuracy(estimator, X, y):
+    return estimator.score(X, y)
+
+
+def _scaled(k):
+    return lambda estimator, X, y: k * estimator.score(X, y)
+
+
+@pytest.mark.parametrize("first, second", [
+    (lambda estimator, X, y: estimator.score(X, y),
+     lambda estimator, X, y: estimator.score(X, y) - 1.0),  # one repr, two metrics
+    (_scaled(1.0), _scaled(-1.0)),  # one code, two closed-over values
+])
+def test_a_scoring_callable_of_the_same_repr_but_another_metric_is_refused(tmp_path, first,
+                                                                           second):
+    path = tmp_path / "journal.jsonl"
+    search(path, scoring=first).fit(X_IRIS, Y_IRIS)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="its scoring differs"):
+        search(path, scoring=second, n_iter=12).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
+    resumed = search(path, scoring=first, n_iter=12).fit(X_IRIS, Y_IRIS)  # its own: resumes
+    assert len(resumed.cv_results_["params"]) == 12
+
+
+def test_a_function_is_fingerprinted_alike_in_every_process():
+    code = ("from sksearch.engine._fingerprint import canonical\n"
+            "words = {'age', 'income', 'zip', 'score'}\n"
+            "def outer(bonus=0.5):\n"
+            "    return lambda x: (x in words) + bonus + len([y for y in {'a', 'b'}])\n"
+            "print(canonical(outer()))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+               for seed in (1, 2, 3)}
+    assert len(outputs) == 1 and "0x" not in outputs.pop()
+
+
+class _Epochs(CountingLogistic):
+    """Reports each fit to ``on_epoch``, a fit parameter."""
+
+    def fit(self, X, y, on_epoch=None):
+        if on_epoch is not None:
+            on_epoch(1)
+        return super().fit(X, y)
+
+
+def _closure_over_a_lock():
+    import threading
+
+    lock = threading.Lock()
+
+    def log(epoch):
+        with lock:
+            pass
+    return log
+
+
+def test_a_fit_parameter_that_cannot_be_identified_never_breaks_a_search(tmp_path):
+    _Epochs.n_fits = 0
+    log = _closure_over_a_lock()
+    plain = search(None, estimator=_Epochs(), checkpoint=None).fit(X_IRIS, Y_IRIS, on_epoch=log)
+    assert len(plain.cv_results_["params"]) == 8
+    path = tmp_path / "journal.jsonl"
+    _Epochs.n_fits = 0
+    with pytest.raises(ValueError, match=r"fit_params\['on_epoch'\] cannot be identified.*"
+                                         "lock.*checkpoint=None"):
+        search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=log)
+    assert not path.exists() and _Epochs.n_fits == 0
+    reuse = search(None, estimator=_Epochs(), checkpoint=None, initial_candidates=plain)
+    with pytest.raises(ValueError, match=r"cannot be reused: its fit_params\['on_epoch'\] "
+                                         "cannot be identified"):
+        reuse.fit(X_IRIS, Y_IRIS, on_epoch=log)
+    assert _Epochs.n_fits == 0
+
+
+def test_a_lambda_fit_parameter_is_checkpointed_by_its_code(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    epochs = []
+    search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=lambda e: None)
+    resumed = search(path, estimator=_Epochs(), n_iter=12).fit(X_IRIS, Y_IRIS,
+                                                                on_epoch=lambda e: None)
+    assert len(resumed.cv_results_["params"]) == 12
+    with pytest.raises(ValueError, match="its fit_params differs"):
+        search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=epochs.append)
+
+
+# ------------------------------------------------------------------ random states
+def _forest_search(path, random_state, **kwargs):
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = RandomForestClassifier(n_estimators=3, random_state=random_state)
+    return search(path, estimator=forest, space={"max_features": Real(0.1, 1.0)},
+                  random_state=random_state, n_iter=12, refit=False, **kwargs)
+
+
+def test_a_random_state_instance_resumes_as_the_uninterrupted_search(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    whole = _forest_search(None, np.random.RandomState(0), checkpoint=None).fit(X_IRIS, Y_IRIS)
+    _forest_search(path, np.random.RandomState(0),
+                   batch_callbacks=[lambda state: state.n_candidates >= 4]).fit(X_IRIS, Y_IRIS)
+    resumed = _forest_search(path, np.random.RandomState(0), n_jobs=2).fit(X_IRIS, Y_IRIS)
+    assert resumed.cv_results_["params"] == whole.cv_results_["params"]
+    np.testing.assert_array_equal(resumed.cv_results_["mean_test_score"],
+                                  whole.cv_results_["mean_test_score"])
+
+
+def test_a_consumed_random_state_of_the_estimator_is_another_search(tmp_path):
+    # the search draws its seed from the RandomState it shares with the forest, so a
+    # resume in the same process would fit the rest with another random stream
+    path = tmp_path / "journal.jsonl"
+    shared = np.random.RandomState(0)
+    interrupted = _forest_search(path, shared,
+                                 batch_callbacks=[lambda state: state.n_candidates >= 4])
+    interrupted.fit(X_IRIS, Y_IRIS)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="its estimator_params differs"):
+        interrupted.set_params(batch_callbacks=None, n_jobs=2).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
