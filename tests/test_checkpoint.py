@@ -82,7 +82,8 @@ def test_a_journal_of_another_search_is_refused_naming_the_field(tmp_path, field
     path = tmp_path / "journal.jsonl"
     fit_variant(path, first)
     before = path.read_bytes()
-    with pytest.raises(ValueError, match=f"written by another search: its {field} differs"):
+    match = rf"written by another search: its {field}(\[.*\])? differs"
+    with pytest.raises(ValueError, match=match):
         fit_variant(path, second)
     assert path.read_bytes() == before
     fit_variant(path, first)  # the journal still resumes its own search
@@ -91,9 +92,9 @@ def test_a_journal_of_another_search_is_refused_naming_the_field(tmp_path, field
 def test_other_features_with_the_same_shape_are_another_search(tmp_path):
     path = tmp_path / "journal.jsonl"
     search(path).fit(X_IRIS, Y_IRIS)
-    with pytest.raises(ValueError, match="its data differs"):
+    with pytest.raises(ValueError, match=r"its data\['X'\] differs"):
         search(path).fit(X_IRIS[:, ::-1], Y_IRIS)
-    with pytest.raises(ValueError, match="its data differs"):
+    with pytest.raises(ValueError, match=r"its data\['X'\] differs"):
         search(path).fit(X_IRIS[:, :2], Y_IRIS)
 
 
@@ -471,7 +472,7 @@ def test_a_lambda_fit_parameter_is_checkpointed_by_its_code(tmp_path):
     resumed = search(path, estimator=_Epochs(), n_iter=12).fit(X_IRIS, Y_IRIS,
                                                                 on_epoch=lambda e: None)
     assert len(resumed.cv_results_["params"]) == 12
-    with pytest.raises(ValueError, match="its fit_params differs"):
+    with pytest.raises(ValueError, match=r"its fit_params\['on_epoch'\] differs"):
         search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=epochs.append)
 
 
@@ -504,6 +505,6 @@ def test_a_consumed_random_state_of_the_estimator_is_another_search(tmp_path):
                                  batch_callbacks=[lambda state: state.n_candidates >= 4])
     interrupted.fit(X_IRIS, Y_IRIS)
     before = path.read_bytes()
-    with pytest.raises(ValueError, match="its estimator_params differs"):
+    with pytest.raises(ValueError, match=r"its estimator_params\['random_state'\] differs"):
         interrupted.set_params(batch_callbacks=None, n_jobs=2).fit(X_IRIS, Y_IRIS)
     assert path.read_bytes() == before

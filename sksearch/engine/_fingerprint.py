@@ -88,7 +88,7 @@ def fingerprint(search, space, splits, X, y, params, *, seed, budget):
         "error_score": canonical(search.error_score),
         "return_train_score": bool(search.return_train_score),
         "cv": f"{len(splits)} splits of {_n_samples(X)} samples, {digest.hexdigest()[:32]}",
-        "data": {"X": _describe(X), "y": _describe(y)},
+        "data": each("data", {"X": X, "y": y}, _describe),
         "fit_params": each("fit_params", params, _describe),
         "budget": int(budget),
         "seed": int(seed),

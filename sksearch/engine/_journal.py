@@ -151,12 +151,16 @@ class Checkpoint:
 
     def _check_identity(self, old):
         for field in IDENTITY_FIELDS:
-            if old.get(field) != self.header.get(field):
+            was, now = old.get(field), self.header.get(field)
+            if was != now:
+                if isinstance(was, dict) and isinstance(now, dict):  # name the entry
+                    key = next(k for k in sorted({*was, *now}) if was.get(k) != now.get(k))
+                    field, was, now = f"{field}[{key!r}]", was.get(key), now.get(key)
                 raise ValueError(
                     f"checkpoint {self.path!r} was written by another search: its {field} "
-                    f"differs ({_short(old.get(field))} in the journal, "
-                    f"{_short(self.header.get(field))} now). The journal is left as it is; "
-                    "use another checkpoint path, or remove it to start afresh."
+                    f"differs ({_short(was)} in the journal, {_short(now)} now). The "
+                    "journal is left as it is; use another checkpoint path, or remove it to "
+                    "start afresh."
                 )
         if self.header["fixed_seed"] and old["seed"] != self.header["seed"]:
             raise ValueError(
