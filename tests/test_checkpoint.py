@@ -1,5 +1,6 @@
 """A checkpoint is bound to its search, survives anything, and never mixes two searches."""
 
+import json
 import os
 import subprocess
 import sys
@@ -13,8 +14,10 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from conftest import SEARCHES, RandomSearch
+from conftest import SEARCHES, CountingLogistic, RandomSearch
 from sksearch import BayesSearchCV, PSOSearchCV
+from sksearch.base import read_journal
+from sksearch.engine._journal import VERSION, _chained
 from sksearch.space import Real
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -35,6 +38,10 @@ def written(path, **kwargs):
 
 class _OtherLogistic(LogisticRegression):
     pass
+
+
+class _Counted(CountingLogistic):
+    n_fits = 0
 
 
 # Each field of the fingerprint: a journal written with one setting is refused
@@ -75,7 +82,8 @@ def test_a_journal_of_another_search_is_refused_naming_the_field(tmp_path, field
     path = tmp_path / "journal.jsonl"
     fit_variant(path, first)
     before = path.read_bytes()
-    with pytest.raises(ValueError, match=f"written by another search: its {field} differs"):
+    match = rf"written by another search: its {field}(\[.*\])? differs"
+    with pytest.raises(ValueError, match=match):
         fit_variant(path, second)
     assert path.read_bytes() == before
     fit_variant(path, first)  # the journal still resumes its own search
@@ -84,9 +92,9 @@ def test_a_journal_of_another_search_is_refused_naming_the_field(tmp_path, field
 def test_other_features_with_the_same_shape_are_another_search(tmp_path):
     path = tmp_path / "journal.jsonl"
     search(path).fit(X_IRIS, Y_IRIS)
-    with pytest.raises(ValueError, match="its data differs"):
+    with pytest.raises(ValueError, match=r"its data\['X'\] differs"):
         search(path).fit(X_IRIS[:, ::-1], Y_IRIS)
-    with pytest.raises(ValueError, match="its data differs"):
+    with pytest.raises(ValueError, match=r"its data\['X'\] differs"):
         search(path).fit(X_IRIS[:, :2], Y_IRIS)
 
 
@@ -143,24 +151,73 @@ def _journal_lines(tmp_path):
     return path, path.read_text().splitlines()
 
 
+def _signed(lines):
+    """``lines`` with each JSON object's digest chained again: a damage the chain
+    does not see (code that wrote a wrong record), for the checks behind it."""
+    signed, digest = [], None
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            signed.append(line)
+            continue
+        record.pop("digest", None)
+        digest = _chained(digest, record)
+        signed.append(json.dumps({**record, "digest": digest}))
+    return signed
+
+
 @pytest.mark.parametrize("damage, match", [
     (lambda lines: [lines[0].replace('"seed"', '"sed"')] + lines[1:], r"line 1: the header lacks \['seed'\]"),
-    (lambda lines: [lines[0].replace('"version": 2', '"version": 9')] + lines[1:], "journal version 9"),
+    (lambda lines: [lines[0].replace(f'"version": {VERSION}', '"version": 9')] + lines[1:],
+     "journal version 9"),
     (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5]], "rows": [0], "out": []}'] + lines[2:],
      "line 2: out holds 0 records, not 1 candidates x 3 splits"),
     (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5, 1]], "rows": [0], "out": []}'],
      "line 2: X is not a list of points of 1 numbers"),
     (lambda lines: lines[:1] + ['{"batch": 0, "X": [[0.5]], "rows": [3], "out": []}'],
      "line 2: rows is not a list of distinct row indices"),
-    (lambda lines: lines[:1] + ["[1, 2]"] + lines[2:], "line 2: not a batch record"),
+    (lambda lines: lines[:1] + ['{"rows": [1, 2]}'] + lines[2:], "line 2: not a batch record"),
     (lambda lines: lines[:2] + ["not json"] + lines[3:], "line 3: not a JSON journal line"),
 ])
 def test_a_damaged_journal_is_one_clear_error(tmp_path, damage, match):
     path, lines = _journal_lines(tmp_path)
-    path.write_text("\n".join(damage(lines)) + "\n")
+    path.write_text("\n".join(_signed(damage(lines))) + "\n")
     before = path.read_bytes()
     with pytest.raises(ValueError, match=match):
         search(path).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
+
+
+def _edit_a_score(lines):
+    record = json.loads(lines[1])
+    record["out"][0]["test_scores"] = 42.0
+    return lines[:1] + [json.dumps(record)] + lines[2:]
+
+
+@pytest.mark.parametrize("edit, bad_line", [
+    (_edit_a_score, 2),
+    (lambda lines: [lines[0].replace('"budget": 8', '"budget": 80')] + lines[1:], 1),
+    (lambda lines: lines[:1] + lines[2:], 2),  # a batch removed
+    (lambda lines: lines[:1] + lines[2:3] + lines[1:2] + lines[3:], 2),  # two batches swapped
+    (lambda lines: lines + lines[-1:], -1),  # a batch repeated
+    (lambda lines: lines[:1] + [lines[1].replace('"digest": "', '"digest": "0')] + lines[2:],
+     2),
+])
+def test_a_journal_changed_by_hand_is_refused_naming_the_first_bad_line(tmp_path, edit,
+                                                                          bad_line):
+    path, lines = _journal_lines(tmp_path)
+    edited = edit(lines)
+    path.write_text("\n".join(edited) + "\n")
+    before = path.read_bytes()
+    _Counted.n_fits = 0
+    counted = search(path, estimator=_Counted())
+    match = f"line {bad_line % (len(edited) + 1)}: the line fails its integrity check"
+    with pytest.raises(ValueError, match=match):
+        counted.fit(X_IRIS, Y_IRIS)
+    assert _Counted.n_fits == 0  # refused before any fit
+    with pytest.raises(ValueError, match=match):
+        read_journal(path)
     assert path.read_bytes() == before
 
 
@@ -330,3 +387,124 @@ def test_two_samplers_of_one_class_are_two_spaces(tmp_path):
     second = canonical(Space({"C": Sampler(5.0)}).subspaces)
     assert first != second
     assert len(Space([{"C": Sampler(0.0)}, {"C": Sampler(5.0)}]).subspaces) == 2
+
+
+# ------------------------------------------------------------------ callables
+def _accuracy(estimator, X, y):
+    return estimator.score(X, y)
+
+
+def _scaled(k):
+    return lambda estimator, X, y: k * estimator.score(X, y)
+
+
+@pytest.mark.parametrize("first, second", [
+    (lambda estimator, X, y: estimator.score(X, y),
+     lambda estimator, X, y: estimator.score(X, y) - 1.0),  # one repr, two metrics
+    (_scaled(1.0), _scaled(-1.0)),  # one code, two closed-over values
+])
+def test_a_scoring_callable_of_the_same_repr_but_another_metric_is_refused(tmp_path, first,
+                                                                           second):
+    path = tmp_path / "journal.jsonl"
+    search(path, scoring=first).fit(X_IRIS, Y_IRIS)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="its scoring differs"):
+        search(path, scoring=second, n_iter=12).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before
+    resumed = search(path, scoring=first, n_iter=12).fit(X_IRIS, Y_IRIS)  # its own: resumes
+    assert len(resumed.cv_results_["params"]) == 12
+
+
+def test_a_function_is_fingerprinted_alike_in_every_process():
+    code = ("from sksearch.engine._fingerprint import canonical\n"
+            "words = {'age', 'income', 'zip', 'score'}\n"
+            "def outer(bonus=0.5):\n"
+            "    return lambda x: (x in words) + bonus + len([y for y in {'a', 'b'}])\n"
+            "print(canonical(outer()))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+               for seed in (1, 2, 3)}
+    assert len(outputs) == 1 and "0x" not in outputs.pop()
+
+
+class _Epochs(CountingLogistic):
+    """Reports each fit to ``on_epoch``, a fit parameter."""
+
+    def fit(self, X, y, on_epoch=None):
+        if on_epoch is not None:
+            on_epoch(1)
+        return super().fit(X, y)
+
+
+def _closure_over_a_lock():
+    import threading
+
+    lock = threading.Lock()
+
+    def log(epoch):
+        with lock:
+            pass
+    return log
+
+
+def test_a_fit_parameter_that_cannot_be_identified_never_breaks_a_search(tmp_path):
+    _Epochs.n_fits = 0
+    log = _closure_over_a_lock()
+    plain = search(None, estimator=_Epochs(), checkpoint=None).fit(X_IRIS, Y_IRIS, on_epoch=log)
+    assert len(plain.cv_results_["params"]) == 8
+    path = tmp_path / "journal.jsonl"
+    _Epochs.n_fits = 0
+    with pytest.raises(ValueError, match=r"fit_params\['on_epoch'\] cannot be identified.*"
+                                         "lock.*checkpoint=None"):
+        search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=log)
+    assert not path.exists() and _Epochs.n_fits == 0
+    reuse = search(None, estimator=_Epochs(), checkpoint=None, initial_candidates=plain)
+    with pytest.raises(ValueError, match=r"cannot be reused: its fit_params\['on_epoch'\] "
+                                         "cannot be identified"):
+        reuse.fit(X_IRIS, Y_IRIS, on_epoch=log)
+    assert _Epochs.n_fits == 0
+
+
+def test_a_lambda_fit_parameter_is_checkpointed_by_its_code(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    epochs = []
+    search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=lambda e: None)
+    resumed = search(path, estimator=_Epochs(), n_iter=12).fit(X_IRIS, Y_IRIS,
+                                                                on_epoch=lambda e: None)
+    assert len(resumed.cv_results_["params"]) == 12
+    with pytest.raises(ValueError, match=r"its fit_params\['on_epoch'\] differs"):
+        search(path, estimator=_Epochs()).fit(X_IRIS, Y_IRIS, on_epoch=epochs.append)
+
+
+# ------------------------------------------------------------------ random states
+def _forest_search(path, random_state, **kwargs):
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = RandomForestClassifier(n_estimators=3, random_state=random_state)
+    return search(path, estimator=forest, space={"max_features": Real(0.1, 1.0)},
+                  random_state=random_state, n_iter=12, refit=False, **kwargs)
+
+
+def test_a_random_state_instance_resumes_as_the_uninterrupted_search(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    whole = _forest_search(None, np.random.RandomState(0), checkpoint=None).fit(X_IRIS, Y_IRIS)
+    _forest_search(path, np.random.RandomState(0),
+                   batch_callbacks=[lambda state: state.n_candidates >= 4]).fit(X_IRIS, Y_IRIS)
+    resumed = _forest_search(path, np.random.RandomState(0), n_jobs=2).fit(X_IRIS, Y_IRIS)
+    assert resumed.cv_results_["params"] == whole.cv_results_["params"]
+    np.testing.assert_array_equal(resumed.cv_results_["mean_test_score"],
+                                  whole.cv_results_["mean_test_score"])
+
+
+def test_a_consumed_random_state_of_the_estimator_is_another_search(tmp_path):
+    # the search draws its seed from the RandomState it shares with the forest, so a
+    # resume in the same process would fit the rest with another random stream
+    path = tmp_path / "journal.jsonl"
+    shared = np.random.RandomState(0)
+    interrupted = _forest_search(path, shared,
+                                 batch_callbacks=[lambda state: state.n_candidates >= 4])
+    interrupted.fit(X_IRIS, Y_IRIS)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=r"its estimator_params\['random_state'\] differs"):
+        interrupted.set_params(batch_callbacks=None, n_jobs=2).fit(X_IRIS, Y_IRIS)
+    assert path.read_bytes() == before

@@ -8,6 +8,14 @@ that differs, before any fit and without touching the file. Each further
 line holds one batch: the cube points the optimizer asked for, which of
 them were evaluated and the per-split results of those fits.
 
+Every line carries a ``digest``: the SHA-256 of the digest of the line
+before it and of its own content (the header's starts the chain). A line
+changed by hand, or a line removed or moved, breaks the chain, and the
+journal is refused with an error naming the file and the first line that
+does not follow, before any fit and without touching the file: what a
+resume replays is what was measured. (The chain detects edits, not a
+forger who recomputes it: it holds no secret.)
+
 The file only grows: lines are appended, flushed and fsync'ed; a resume
 never rewrites it (a torn last line, from a process killed while writing
 it, is cut off with one ``truncate``, a single system call). One search
@@ -21,6 +29,7 @@ fitting it, so the optimizer and its random stream end exactly where they
 were; optimizers stay unaware of files.
 """
 
+import hashlib
 import json
 import os
 import warnings
@@ -30,7 +39,7 @@ from numbers import Integral, Real
 from ._fingerprint import IDENTITY_FIELDS
 
 FORMAT = "sksearch-journal"
-VERSION = 2
+VERSION = 3
 #: What a journaled per-split record keeps of scikit-learn's.
 RECORD_KEYS = ("fit_error", "test_scores", "train_scores", "n_test_samples", "fit_time",
                "score_time", "continued_from")
@@ -66,6 +75,7 @@ class Checkpoint:
         self.run_with = None  # (seed, budget) of the journal, once open
         self.budget_changes = {}  # iteration -> n_iter it continued with, before that ask
         self._file = None
+        self._digest = None  # the digest of the journal's last line, that the next chains to
 
     # ------------------------------------------------------------------ opening
     def __enter__(self):
@@ -86,6 +96,7 @@ class Checkpoint:
             The journal's header: this search's for a new journal. A resumed
             search runs with its ``seed`` and ``budget``.
         """
+        _check_identifiable(self.header, self.path)
         _check_path(self.path)
         try:
             self._file = open(self.path, "ab+")
@@ -93,12 +104,13 @@ class Checkpoint:
             raise ValueError(f"checkpoint {self.path!r} cannot be written: {exc}") from exc
         try:
             self._lock()
-            old, lines, good_size = self._read()
+            old, lines, good_size, self._digest = self._read()
             if old is None:
                 if good_size:
                     raise _not_a_journal(self.path)
-                self._write({"format": FORMAT, "version": VERSION, **self.header})
-                return self.header
+                header = {k: v for k, v in self.header.items() if k != "unidentifiable"}
+                self._write({"format": FORMAT, "version": VERSION, **header})
+                return header
             self._check_identity(old)
             self.batches = self._batches(lines)
             if good_size < os.fstat(self._file.fileno()).st_size:
@@ -125,12 +137,13 @@ class Checkpoint:
         with the error :meth:`open` would give, before any file is created.
         """
         checkpoint = cls(path, header, n_dims=n_dims, n_splits=n_splits)
+        _check_identifiable(header, checkpoint.path)
         _check_path(checkpoint.path)
         if not os.path.exists(checkpoint.path):
             return header["seed"], header["budget"]
         with open(checkpoint.path, "rb") as checkpoint._file:
             checkpoint._lock("shared")  # a journal being written is not read
-            old, lines, good_size = _parse(checkpoint._file.read(), checkpoint.path)
+            old, lines, good_size, _ = _parse(checkpoint._file.read(), checkpoint.path)
         checkpoint._file = None
         if old is None:
             if good_size:
@@ -160,12 +173,16 @@ class Checkpoint:
 
     def _check_identity(self, old):
         for field in IDENTITY_FIELDS:
-            if old.get(field) != self.header.get(field):
+            was, now = old.get(field), self.header.get(field)
+            if was != now:
+                if isinstance(was, dict) and isinstance(now, dict):  # name the entry
+                    key = next(k for k in sorted({*was, *now}) if was.get(k) != now.get(k))
+                    field, was, now = f"{field}[{key!r}]", was.get(key), now.get(key)
                 raise ValueError(
                     f"checkpoint {self.path!r} was written by another search: its {field} "
-                    f"differs ({_short(old.get(field))} in the journal, "
-                    f"{_short(self.header.get(field))} now). The journal is left as it is; "
-                    "use another checkpoint path, or remove it to start afresh."
+                    f"differs ({_short(was)} in the journal, {_short(now)} now). The "
+                    "journal is left as it is; use another checkpoint path, or remove it to "
+                    "start afresh."
                 )
         if self.header["fixed_seed"] and old["seed"] != self.header["seed"]:
             raise ValueError(
@@ -175,7 +192,7 @@ class Checkpoint:
 
     # ------------------------------------------------------------------ reading
     def _read(self):
-        """``(header, lines, good_size)`` of the open journal (see :func:`_parse`)."""
+        """``(header, lines, good_size, digest)`` of the open journal (see :func:`_parse`)."""
         self._file.seek(0)
         return _parse(self._file.read(), self.path)
 
@@ -237,7 +254,10 @@ class Checkpoint:
         self._write({"batch": iteration, "X": X, "rows": list(rows), "out": out})
 
     def _write(self, record):
-        line = json.dumps(_to_json(record), allow_nan=True).encode("utf-8") + b"\n"
+        record = _to_json(record)
+        self._digest = _chained(self._digest, record)
+        line = json.dumps({**record, "digest": self._digest},
+                          allow_nan=True).encode("utf-8") + b"\n"
         self._file.seek(0, os.SEEK_END)
         self._file.write(line)
         self._file.flush()
@@ -259,8 +279,9 @@ def read_journal(path):
     Returns
     -------
     dict
-        ``{"header": dict, "lines": list of dict}``; ValueError for a file
-        that is not a journal this version of sksearch wrote.
+        ``{"header": dict, "lines": list of dict}`` (without their
+        digests); ValueError for a file that is not a journal this version
+        of sksearch wrote, or one changed since (its chain of digests breaks).
 
     Examples
     --------
@@ -279,18 +300,19 @@ def read_journal(path):
     """
     path = os.fspath(path)
     with open(path, "rb") as file:
-        header, lines, _ = _parse(file.read(), path)
+        header, lines, _, _ = _parse(file.read(), path)
     if header is None:
         raise ValueError(f"{path!r} is not a sksearch checkpoint journal")
     return {"header": header, "lines": [record for _, record in lines]}
 
 
 def _parse(data, path):
-    """``(header, lines, good_size)`` of a journal's bytes: its header (None for a
-    file that is not a journal), its other lines as ``(number, record)`` and the
-    size of its complete lines (a torn last line is left out)."""
+    """``(header, lines, good_size, digest)`` of a journal's bytes: its header (None
+    for a file that is not a journal), its other lines as ``(number, record)``, the
+    size of its complete lines (a torn last line is left out) and the digest of the
+    last complete line. Records come without their digests, each checked."""
     if not data:
-        return None, [], 0
+        return None, [], 0, None
     lines = data.split(b"\n")
     torn = lines.pop()  # after the last newline: empty unless the last line is torn
     good_size = len(data) - len(torn)
@@ -300,19 +322,54 @@ def _parse(data, path):
             records.append(json.loads(raw.decode("utf-8")))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             if number == 1:
-                return None, [], len(data)
+                return None, [], len(data), None
             raise ValueError(
                 f"checkpoint {path!r}, line {number}: not a JSON journal line ({exc})"
             ) from None
     if not records:
         # a single line without a newline: a journal's first write never
         # looks like that, so it is someone else's file
-        return None, [], len(data)
+        return None, [], len(data), None
     header = records[0]
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        return None, [], len(data)
-    check_header(header, path, VERSION)
-    return header, list(enumerate(records[1:], start=2)), good_size
+        return None, [], len(data), None
+    if header.get("version") != VERSION:
+        check_header(header, path, VERSION)  # names the version
+    digest = None
+    for number, record in enumerate(records, start=1):
+        digest = _check_chain(record, digest, path, number)
+    check_header(records[0], path, VERSION)
+    return records[0], list(enumerate(records[1:], start=2)), good_size, digest
+
+
+def _chained(previous, record):
+    """The digest of a line: SHA-256 of the line before's digest and of ``record``."""
+    content = json.dumps(record, sort_keys=True, separators=(",", ":"), allow_nan=True)
+    return hashlib.sha256(((previous or "") + "\n" + content).encode("utf-8")).hexdigest()
+
+
+def _check_chain(record, previous, path, number):
+    """Take ``record``'s digest out of it; a ValueError unless it follows ``previous``."""
+    digest = record.pop("digest", None) if isinstance(record, dict) else None
+    if digest is None or digest != _chained(previous, record):
+        raise ValueError(
+            f"checkpoint {path!r}, line {number}: the line fails its integrity check (it "
+            "was changed after the search wrote it, or a line before it was removed or "
+            "moved): the journal cannot be trusted from here on and is left as it is. "
+            + (f"Remove line {number} and the lines after it to evaluate their batches "
+               "again, or give another path." if number > 1 else "Give another path.")
+        )
+    return digest
+
+
+def _check_identifiable(header, path):
+    """Refuse to checkpoint a search that a resume could not recognise."""
+    for name, why in header.get("unidentifiable", {}).items():
+        raise ValueError(
+            f"checkpoint {path!r}: {name} cannot be identified ({why}), so a resume could "
+            "not tell whether it is the one the journal was written with. Make it "
+            "identifiable, or fit with checkpoint=None."
+        )
 
 
 def _check_path(path):

@@ -77,6 +77,15 @@ def _reused(search, space, header, splits, full):
             "pass its candidates as a list of dicts to evaluate them again: "
             "initial_candidates=search.cv_results_['params']"
         )
+    for whose, fingerprint in (("its", other), ("this search's", header)):
+        for param, why in fingerprint.get("unidentifiable", {}).items():
+            if param.split("[")[0] in REUSE_FIELDS:
+                raise ValueError(
+                    f"initial_candidates: the results of {name} cannot be reused: {whose} "
+                    f"{param} cannot be identified ({why}), so whether its scores are "
+                    "comparable cannot be told. Pass its candidates as a list of dicts to "
+                    "evaluate them again: initial_candidates=search.cv_results_['params']"
+                )
     for field in REUSE_FIELDS:
         if other.get(field) != header.get(field):
             raise ValueError(

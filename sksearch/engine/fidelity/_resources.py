@@ -141,6 +141,20 @@ def check_resource(search, space, X, y, splits):
             "resource."
         )
     n_samples = num_samples(X)
+    minimum, maximum = _bounds(search, name, X, y, splits)
+    values = ladder(minimum, maximum, search.factor)
+    _check_rungs(search, name, values, minimum, maximum)
+    if name != "n_samples":
+        _check_accepted(estimator, name, (values[0], values[-1]))
+        return Resource(name, values)
+    return Resource(name, values,
+                    stratify=is_classifier(estimator) and y is not None and np.ndim(y) == 1,
+                    n_samples=n_samples)
+
+
+def _bounds(search, name, X, y, splits):
+    """``(min_resources, max_resources)`` as this fit reads them, or a ValueError."""
+    estimator, n_samples = search.estimator, num_samples(X)
     if name == "n_samples":
         maximum = n_samples
         smallest = 2 * len(splits)
@@ -171,23 +185,21 @@ def check_resource(search, space, X, y, splits):
     if minimum > maximum:
         raise ValueError(f"min_resources={minimum} is more than max_resources={maximum}; "
                          "give min_resources <= max_resources (or 'auto')")
-    values = ladder(minimum, maximum, search.factor)
-    _check_rungs(search, name, values, minimum, maximum)
-    if name != "n_samples":
-        for value in (values[0], values[-1]):
-            try:
-                owner = clone(estimator).set_params(**{name: value})
-                if "__" in name:  # the step that owns the parameter
-                    owner = owner.get_params(deep=True)[name.rsplit("__", 1)[0]]
-                validate_estimator_params(owner)
-            except (ValueError, TypeError) as exc:
-                raise ValueError(f"resource={name!r}: the estimator rejects {name}={value} "
-                                 f"({exc}); give min_resources and max_resources it "
-                                 "accepts") from None
-        return Resource(name, values)
-    return Resource(name, values,
-                    stratify=is_classifier(estimator) and y is not None and np.ndim(y) == 1,
-                    n_samples=n_samples)
+    return minimum, maximum
+
+
+def _check_accepted(estimator, name, values):
+    """Refuse resource values the estimator's declared constraints reject."""
+    for value in values:
+        try:
+            owner = clone(estimator).set_params(**{name: value})
+            if "__" in name:  # the step that owns the parameter
+                owner = owner.get_params(deep=True)[name.rsplit("__", 1)[0]]
+            validate_estimator_params(owner)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"resource={name!r}: the estimator rejects {name}={value} "
+                             f"({exc}); give min_resources and max_resources it "
+                             "accepts") from None
 
 
 def _check_rungs(search, name, ladder, minimum, maximum):
