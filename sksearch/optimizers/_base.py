@@ -22,6 +22,13 @@ class Optimizer(ABC):
       order, and their finite scores ``y`` (the caller replaces failed
       evaluations by a finite penalty). The caller may stop early and never
       tell the last batch.
+    * Several objectives: an optimizer built with ``n_objectives=m > 1`` is
+      told a matrix ``y`` of shape ``(n, m)``, every column maximized (the
+      caller flips the objectives it minimizes), in :meth:`tell` and
+      :meth:`seed`; it then searches for the Pareto front (see
+      :mod:`sksearch.optimizers._pareto`). ``ask`` is unchanged. With
+      ``n_objectives=1`` (the default) ``y`` is a vector, as it always was.
+      Multi-fidelity (:meth:`observe`) takes one objective only.
     * Rows that decode to the same parameters (equal ``layout.snap`` rows)
       are the same candidate; the caller answers a repeated candidate with
       the score it already knows.
@@ -48,6 +55,8 @@ class Optimizer(ABC):
         Meaning of the cube's columns.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the optimizer's own random stream.
+    n_objectives : int, default=1
+        Number of scores told per point (the columns of ``y``).
 
     Examples
     --------
@@ -72,9 +81,10 @@ class Optimizer(ABC):
     #: Whether the next batch may be asked before the last one is told.
     asks_ahead = False
 
-    def __init__(self, layout, *, random_state=None):
+    def __init__(self, layout, *, random_state=None, n_objectives=1):
         self.layout = layout
         self.rng = np.random.default_rng(random_state)
+        self.n_objectives = check_n_objectives(n_objectives)
 
     @abstractmethod
     def ask(self):
@@ -82,7 +92,9 @@ class Optimizer(ABC):
 
     @abstractmethod
     def tell(self, X, y):
-        """Learn the scores ``y`` (to maximize) of the rows ``X`` last asked."""
+        """Learn the scores ``y`` (to maximize) of the rows ``X`` last asked.
+
+        ``y`` has shape ``(n,)``, or ``(n, n_objectives)`` with several objectives."""
 
     def set_budget(self, n_iter):
         """Learn that the search now has ``n_iter`` candidates in all (more than before).
@@ -113,14 +125,30 @@ class Optimizer(ABC):
         """
 
 
-def check_tell(X, y, n_dims):
-    """Validate a tell: ``X`` of shape (n, n_dims) in [0, 1], ``y`` finite, length n."""
+def check_tell(X, y, n_dims, n_objectives=1):
+    """Validate a tell: ``X`` of shape (n, n_dims) in [0, 1], ``y`` finite.
+
+    ``y`` has length n with one objective, shape (n, n_objectives) with more.
+    """
     X = np.atleast_2d(np.asarray(X, dtype=float))
-    y = np.asarray(y, dtype=float).ravel()
     if X.shape[1] != n_dims:
         raise ValueError(f"X has {X.shape[1]} columns, the layout has {n_dims}")
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    if n_objectives == 1:
+        y = np.asarray(y, dtype=float).ravel()
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    else:
+        y = np.asarray(y, dtype=float)
+        if y.shape != (len(X), n_objectives):
+            raise ValueError(f"y must have shape (n, n_objectives) = ({len(X)}, {n_objectives}) "
+                             f"for X of {len(X)} rows, got {y.shape}")
     if not np.all(np.isfinite(y)):
         raise ValueError("y must be finite: replace failed evaluations by a penalty")
     return X, y
+
+
+def check_n_objectives(n_objectives):
+    """``n_objectives`` as an int, refused unless an integer of at least 1."""
+    if isinstance(n_objectives, bool) or int(n_objectives) != n_objectives or n_objectives < 1:
+        raise ValueError(f"n_objectives must be an integer of at least 1, got {n_objectives!r}")
+    return int(n_objectives)

@@ -8,6 +8,7 @@ from threadpoolctl import ThreadpoolController
 from .surrogates._acquisition import Acquisition, maximize
 from .surrogates._gp import GaussianProcess
 from ._model_based import ModelBasedOptimizer
+from ._pareto import chebyshev_scores, random_weights
 from .surrogates._warping import yeo_johnson
 
 # Points of the global sample that maximizes the acquisition: uniform ones,
@@ -46,6 +47,16 @@ class BayesianOptimizer(ModelBasedOptimizer):
     (monotone: the best stays the best), whichever the marginal likelihood
     prefers: a transform helps much when scores span decades.
 
+    Several objectives (``n_objectives > 1``; ParEGO, Knowles, 2006): each
+    point of a batch draws its own weights, uniform on the simplex, and the
+    surrogate is fitted to the augmented Chebyshev scalarization of the
+    scores told under them
+    (:func:`~sksearch.optimizers._pareto.chebyshev_scores`); the point
+    maximizes the acquisition of that one score, the batch's earlier points
+    (and pending ones) believed at the model's mean. Every point of the
+    front maximizes the scalarization for some weights, so the batches
+    spread along it; an ask costs one fit of the model per point.
+
     The surrogate only sees snapped points (:meth:`CubeLayout.snap`): an
     integer sits at the centre of its bin, a categorical is one-hot and
     inactive columns are constant, so the acquisition is flat within a bin
@@ -69,6 +80,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
         Exploration weight of ``"ucb"``.
     random_state : int, numpy.random.Generator or None, default=None
         Seed.
+    n_objectives : int, default=1
+        Columns of the scores told (see :class:`~sksearch.optimizers.Optimizer`).
 
     Examples
     --------
@@ -84,9 +97,9 @@ class BayesianOptimizer(ModelBasedOptimizer):
     """
 
     def __init__(self, layout, *, n_initial_points=10, batch_size=1, acquisition="ei",
-                 xi=0.0, kappa=1.96, random_state=None):
+                 xi=0.0, kappa=1.96, random_state=None, n_objectives=1):
         super().__init__(layout, n_initial_points=n_initial_points, batch_size=batch_size,
-                         random_state=random_state)
+                         random_state=random_state, n_objectives=n_objectives)
         self.acquisition = Acquisition(acquisition, xi=xi, kappa=kappa)
         self._raw_gp = GaussianProcess(categorical=layout.categorical, random_state=self.rng)
         self._warped_gp = GaussianProcess(categorical=layout.categorical, random_state=self.rng)
@@ -105,13 +118,23 @@ class BayesianOptimizer(ModelBasedOptimizer):
     def _propose(self, n):
         # the matrices are small: BLAS threads only add synchronization
         with _threadpools().limit(limits=1, user_api="blas"):
-            return self._kriging_believer_batch(n)
+            if self.n_objectives == 1:
+                return self._kriging_believer_batch(n, self.y_, self.pending)
+            batch, taken = np.zeros((0, self.layout.n_dims)), self.known.copy()
+            for _ in range(n):  # ParEGO: each point its own weights
+                y = chebyshev_scores(self.y_, random_weights(self.n_objectives, self.rng))
+                point = self._kriging_believer_batch(1, y, np.vstack([self.pending, batch]))
+                if len(batch) and taken.taken(point)[0]:
+                    break  # nothing new was found: the space is nearly exhausted
+                taken.add(point)
+                batch = np.vstack([batch, point])
+            return batch
 
-    def _kriging_believer_batch(self, n):
-        gp, y = self._fit_surrogate()
-        best = y.max()
+    def _kriging_believer_batch(self, n, y, pending):
+        """``n`` points for the scores ``y`` of ``X_``, ``pending`` believed at the model's mean."""
+        gp, modelled = self._fit_surrogate(y)
+        best = modelled.max()
         exclude = self.known.copy()
-        pending = self.pending  # being evaluated: believed to score the model's mean
         if len(pending):
             exclude.add(pending)
             gp = gp.condition_on(pending, gp.predict(pending))
@@ -125,7 +148,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
                 value, d_mean, d_std = self.acquisition(mean, np.maximum(std, 1e-9), best)
                 return value, d_mean[:, None] * dmean + d_std[:, None] * dstd
 
-            point = maximize(objective, self.layout, self._candidates(), exclude=exclude)
+            point = maximize(objective, self.layout, self._candidates(y), exclude=exclude)
             if point is None:  # every candidate is known: the space is (nearly) exhausted
                 if batch:
                     break
@@ -136,8 +159,8 @@ class BayesianOptimizer(ModelBasedOptimizer):
                 gp = gp.condition_on(point[None], gp.predict(point[None]))
         return np.array(batch)
 
-    def _fit_surrogate(self):
-        """The Gaussian process of the scores or of their warped values, and those values.
+    def _fit_surrogate(self, y):
+        """The Gaussian process of the scores ``y`` or of their warped values, and those values.
 
         Every ``SELECT_EVERY`` fits, both are fitted and the one under which
         the scores are more likely is kept: marginal likelihood of the scores
@@ -148,7 +171,7 @@ class BayesianOptimizer(ModelBasedOptimizer):
         and selections fall on different fits, so that no proposal pays for
         both.
         """
-        y, n = self.y_, len(self.y_)
+        n = len(y)
         select = self._n_fits % SELECT_EVERY == 0
         restart = self._n_fits % RESTART_EVERY == RESTART_EVERY // 2
         self._n_fits += 1
@@ -183,13 +206,13 @@ class BayesianOptimizer(ModelBasedOptimizer):
         model once fitted, else its default."""
         return SELECT_ITERATIONS if other and gp.theta_ is not None else None
 
-    def _candidates(self):
+    def _candidates(self, y):
         """The global sample: every point of a small finite space, else uniform
-        points and moves from the best points told."""
+        points and moves from the best points told (by their scores ``y``)."""
         layout = self.layout
         if layout.size <= N_RANDOM_CANDIDATES + N_LOCAL_CANDIDATES:
             return layout.enumerate()
-        anchors = self.X_[np.argsort(-self.y_, kind="stable")[:N_ANCHORS]]
+        anchors = self.X_[np.argsort(-y, kind="stable")[:N_ANCHORS]]
         local = anchors[self.rng.integers(len(anchors), size=N_LOCAL_CANDIDATES)]
         steps = self.rng.choice(LOCAL_STEPS, size=(N_LOCAL_CANDIDATES, 1))
         # reals and integers (ordered) take Gaussian steps; an integer moves by

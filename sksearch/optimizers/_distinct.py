@@ -163,3 +163,19 @@ def _shift_level(x, group, attempt, rng):
     else:
         current = int(np.argmax(x[group.columns]))
         set_choice(x, group, rng.choice([j for j in range(group.n_levels) if j != current]))
+
+
+def first_of_each(keys):
+    """Indices of the first row of each distinct key of ``keys``, in order.
+
+    Examples
+    --------
+    >>> first_of_each(["a", "b", "a", "c", "b"]).tolist()
+    [0, 1, 3]
+    """
+    first, seen = [], set()
+    for i, key in enumerate(keys):
+        if key not in seen:
+            seen.add(key)
+            first.append(i)
+    return np.array(first, dtype=int)

@@ -2,10 +2,11 @@
 
 import numpy as np
 
-from ._distinct import KnownPoints
+from ._distinct import KnownPoints, first_of_each
 from ._base import Optimizer, check_tell
 from ._genes import Genes, stochastic_universal_sampling, tournament_selection
-from ._prescreen import Prescreen
+from ._pareto import crowded_order
+from ._prescreen import ParetoPrescreen, Prescreen
 
 SELECTIONS = ("tournament", "sus")
 CROSSOVERS = ("sbx", "uniform", "one_point")
@@ -70,6 +71,19 @@ class GeneticAlgorithm(Optimizer):
     Rosenbrock and Styblinski-Tang at 50, 4x on Hartmann-6, 80x to 250x on
     the sphere, Branin, the mixed and the log-scale functions.
 
+    **Several objectives** (``n_objectives > 1``; NSGA-II, Deb, Pratap,
+    Agarwal & Meyarivan, 2002): candidates are compared by non-dominated
+    rank, then by crowding distance within a rank
+    (:func:`~sksearch.optimizers._pareto.crowded_order`); the population is
+    kept in that order, best first, and parents are selected on it. Survival
+    is elitist, ``(mu + lambda)``: the whole population and the children
+    compete, the first ``population_size`` in that order survive. The probe
+    is bred from the first candidate (an end of the front) and survives
+    like any child. Pre-selection ranks the bred children by the
+    hypervolume their optimistic scores add to the front
+    (:class:`~sksearch.optimizers._prescreen.ParetoPrescreen`), one Gaussian
+    process per objective.
+
     A child identical to a candidate already told (same ``layout.keys``) or
     to a sibling is mutated again, so no budget is spent twice on the same
     parameters. The probe comes first, then the children, best parents
@@ -121,12 +135,16 @@ class GeneticAlgorithm(Optimizer):
         (see :func:`default_population_size`).
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the optimizer's random stream.
+    n_objectives : int, default=1
+        Columns of the scores told (see :class:`~sksearch.optimizers.Optimizer`);
+        more than one runs NSGA-II (see above).
 
     Attributes
     ----------
     population_ : ndarray of shape (n, n_dims) or None
-        The current population (snapped cube points), best first.
-    population_scores_ : ndarray of shape (n,) or None
+        The current population (snapped cube points), best first (in
+        crowded order with several objectives).
+    population_scores_ : ndarray of shape (n,) or (n, n_objectives), or None
         Their scores.
     generation_ : int
         Number of generations told so far.
@@ -149,8 +167,9 @@ class GeneticAlgorithm(Optimizer):
     def __init__(self, layout, *, population_size=None, crossover="sbx",
                  crossover_rate=0.9, mutation_rate=None, selection="tournament",
                  tournament_size=3, elitism=None, mutation_scale=0.5, sbx_eta=10.0,
-                 diversity_threshold=0.05, prescreening=8, n_iter=None, random_state=None):
-        super().__init__(layout, random_state=random_state)
+                 diversity_threshold=0.05, prescreening=8, n_iter=None, random_state=None,
+                 n_objectives=1):
+        super().__init__(layout, random_state=random_state, n_objectives=n_objectives)
         if selection not in SELECTIONS:
             raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
         if crossover not in CROSSOVERS:
@@ -194,7 +213,9 @@ class GeneticAlgorithm(Optimizer):
         self._probe_keys = set()  # the probes of the batch last asked
         self._n_probes = 0
         # a model of every score told
-        self._screen = Prescreen(layout.categorical, random_state=self.rng)
+        self._screen = (Prescreen(layout.categorical, random_state=self.rng)
+                        if self.n_objectives == 1 else
+                        ParetoPrescreen(self.n_objectives, layout.categorical, self.rng))
 
     def ask(self):
         """The next generation: a Latin hypercube first, then children."""
@@ -220,11 +241,14 @@ class GeneticAlgorithm(Optimizer):
 
     def tell(self, X, y):
         """Learn the scores of the batch just asked; form the next population."""
-        X, y = check_tell(X, y, self.layout.n_dims)
+        X, y = check_tell(X, y, self.layout.n_dims, self.n_objectives)
         X = self.layout.snap(X)
         keys = self.layout.keys(X)
         self.known.add(X)
         self._screen.add(X, y)
+        if self.n_objectives > 1:
+            self._survive(X, y, keys)
+            return
         if self._probe_keys:
             # A probe joins the population only as an elite: a far-off miss
             # would widen the mutation steps, which follow the population.
@@ -241,14 +265,24 @@ class GeneticAlgorithm(Optimizer):
             keys = self.layout.keys(self._seeds[0]) + keys
             X = np.vstack([self._seeds[0], X])
             y = np.concatenate([self._seeds[1], y])
-        first, seen = [], set()
-        for i, key in enumerate(keys):  # one row per candidate
-            if key not in seen:
-                seen.add(key)
-                first.append(i)
-        first = np.array(first)
+        first = first_of_each(keys)
         order = first[np.argsort(-y[first], kind="stable")][: self.population_size]
         self.population_, self.population_scores_ = X[order], y[order]
+        self.generation_ += 1
+
+    def _survive(self, X, Y, keys):
+        """NSGA-II's elitist survival: the population and the children compete,
+        the first ``population_size`` in crowded order stay."""
+        self._probe_keys = set()
+        if self.population_ is not None:
+            earlier = (self.population_, self.population_scores_)
+        else:
+            earlier = self._seeds or (X[:0], Y[:0])
+        keys = self.layout.keys(earlier[0]) + keys
+        X, Y = np.vstack([earlier[0], X]), np.vstack([earlier[1], Y])
+        first = first_of_each(keys)
+        order = first[crowded_order(Y[first])][: self.population_size]
+        self.population_, self.population_scores_ = X[order], Y[order]
         self.generation_ += 1
 
     def set_budget(self, n_iter):
@@ -263,11 +297,12 @@ class GeneticAlgorithm(Optimizer):
     def seed(self, X, y):
         """Start from points evaluated before the search: they compete with the
         first generation for a place in the population, and none is asked again."""
-        X, y = check_tell(X, y, self.layout.n_dims)
+        X, y = check_tell(X, y, self.layout.n_dims, self.n_objectives)
         X = self.layout.snap(X)
         self.known.add(X)
         self._screen.add(X, y)
-        order = np.argsort(-y, kind="stable")[: self.population_size]
+        best_first = np.argsort(-y, kind="stable") if self.n_objectives == 1 else crowded_order(y)
+        order = best_first[: self.population_size]
         self._seeds = (X[order], y[order])
 
     def diversity(self, X):
@@ -283,6 +318,8 @@ class GeneticAlgorithm(Optimizer):
     # ------------------------------------------------------------------ breeding
     def _breed(self, n):
         scores = self.population_scores_
+        if self.n_objectives > 1:  # the population is in crowded order, best first
+            scores = -np.arange(len(scores), dtype=float)
         if self.selection == "tournament":
             parents = tournament_selection(scores, 2 * n, self.tournament_size, self.rng)
         else:
@@ -308,7 +345,8 @@ class GeneticAlgorithm(Optimizer):
         new = self.known.copy().add(bred) & ~self.known.taken(bred)
         rows = np.flatnonzero(new)
         if len(rows):
-            rows = rows[self._screen.rank(bred[rows])]
+            rows = rows[self._screen.rank(bred[rows]) if self.n_objectives == 1
+                        else self._screen.rank(bred[rows], n_first=n)]
         order = np.concatenate([rows, np.flatnonzero(~new)])
         return bred[order[:n]]
 

@@ -37,25 +37,27 @@ class ModelBasedOptimizer(Optimizer):
         Points per :meth:`ask` after the initial design.
     random_state : int, numpy.random.Generator or None
         Seed.
+    n_objectives : int, default=1
+        Columns of the scores told (see :class:`~sksearch.optimizers.Optimizer`).
 
     Attributes
     ----------
     X_ : ndarray of shape (n_told, n_dims)
         The distinct points told, snapped.
-    y_ : ndarray of shape (n_told,)
-        Their scores.
+    y_ : ndarray of shape (n_told,) or (n_told, n_objectives)
+        Their scores (a matrix with several objectives).
     known : KnownPoints
         The distinct points told.
     """
 
-    def __init__(self, layout, *, n_initial_points, batch_size, random_state):
-        super().__init__(layout, random_state=random_state)
+    def __init__(self, layout, *, n_initial_points, batch_size, random_state, n_objectives=1):
+        super().__init__(layout, random_state=random_state, n_objectives=n_objectives)
         if n_initial_points < 1 or batch_size < 1:
             raise ValueError("n_initial_points and batch_size must be at least 1")
         self.n_initial_points = int(n_initial_points)
         self.batch_size = int(batch_size)
         self.X_ = np.zeros((0, layout.n_dims))
-        self.y_ = np.zeros(0)
+        self.y_ = np.zeros(0) if self.n_objectives == 1 else np.zeros((0, self.n_objectives))
         self.known = KnownPoints(layout)
         self._design_asked = False
         self._fidelities = {}  # fidelity -> (X, y) observed there
@@ -85,7 +87,7 @@ class ModelBasedOptimizer(Optimizer):
         return batch
 
     def tell(self, X, y):
-        X, y = check_tell(X, y, self.layout.n_dims)
+        X, y = check_tell(X, y, self.layout.n_dims, self.n_objectives)
         if self._asked and np.array_equal(self._asked[0], X):
             del self._asked[0]  # told: no longer pending
         X = self.layout.snap(X)
@@ -93,10 +95,13 @@ class ModelBasedOptimizer(Optimizer):
         if self._fidelities:  # the model follows observe's scores, not these
             return
         self.X_ = np.vstack([self.X_, X[new]])
-        self.y_ = np.append(self.y_, y[new])
+        self.y_ = np.concatenate([self.y_, y[new]])
 
     def observe(self, X, y, fidelity):
         """Keep scores measured at ``fidelity``; model the highest one with enough points."""
+        if self.n_objectives > 1:
+            raise ValueError("multi-fidelity takes one objective: this optimizer has "
+                             f"n_objectives={self.n_objectives}")
         X, y = check_tell(X, y, self.layout.n_dims)
         old_X, old_y = self._fidelities.get(fidelity, (np.zeros((0, X.shape[1])), np.zeros(0)))
         self._fidelities[fidelity] = (np.vstack([old_X, self.layout.snap(X)]),

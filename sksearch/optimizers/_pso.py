@@ -3,8 +3,9 @@
 import numpy as np
 
 from ..space._cube import reflect, set_choice
-from ._distinct import KnownPoints
+from ._distinct import KnownPoints, first_of_each
 from ._base import Optimizer, check_tell
+from ._pareto import crowded_order, crowding_distance, dominates, non_dominated_ranks
 
 # Velocity clamp, as a fraction of the cube's side: it shrinks linearly from
 # the first to the last value as the budget is used (measured in
@@ -20,6 +21,9 @@ _GC_RADIUS, _GC_SUCCESSES, _GC_FAILURES = 0.1, 2, 1
 _EXPLOIT_FROM, _EXPLOIT_SHARE = 0.6, 0.3
 # A swarm narrower than this (largest spread of a column) has collapsed.
 _COLLAPSE_WIDTH = 1e-3
+# Most points kept in the archive of a swarm of several objectives (the
+# repository of Coello et al., 2004, holds 100 too).
+ARCHIVE_SIZE = 100
 
 
 class ParticleSwarm(Optimizer):
@@ -56,6 +60,19 @@ class ParticleSwarm(Optimizer):
       already in the batch) moves to a neighbouring unexplored candidate, so
       no ask is wasted on known points.
 
+    **Several objectives** (``n_objectives > 1``; MOPSO, Coello, Pulido &
+    Lechuga, 2004): the swarm keeps an external archive of the
+    non-dominated points told (at most :data:`ARCHIVE_SIZE`; when it is
+    full, the most crowded point leaves, by
+    :func:`~sksearch.optimizers._pareto.crowding_distance`). Each particle
+    follows, instead of ``g``, a leader drawn from the archive at each step:
+    the less crowded of two archive points drawn at random, so leaders come
+    from the sparse parts of the front. A particle's own best is replaced
+    by a position that dominates it, kept against one it dominates, and
+    else replaced with probability 1/2. The late exploitation places its
+    particles around their leaders; the leader's box search does not apply
+    (there is no single best).
+
     Integer and log-scale parameters move through the space's encoding
     (bins of the cube); a categorical parameter moves as its block of one
     column per choice (the choice is the largest column), which has no false
@@ -85,6 +102,9 @@ class ParticleSwarm(Optimizer):
         Pull towards the swarm's best (``c2``).
     random_state : int, numpy.random.Generator or None, default=None
         Seed.
+    n_objectives : int, default=1
+        Columns of the scores told (see :class:`~sksearch.optimizers.Optimizer`);
+        more than one runs MOPSO (see above).
 
     Attributes
     ----------
@@ -93,8 +113,12 @@ class ParticleSwarm(Optimizer):
     velocity_ : ndarray of shape (n_particles, n_dims)
     best_position_ : ndarray of shape (n_particles, n_dims)
         Best position of each particle.
-    best_score_ : ndarray of shape (n_particles,)
+    best_score_ : ndarray of shape (n_particles,) or (n_particles, n_objectives)
         Score of each particle's best position.
+    archive_ : ndarray of shape (n_archived, n_dims)
+        With several objectives, the non-dominated positions told (else empty).
+    archive_scores_ : ndarray of shape (n_archived, n_objectives)
+        Their scores.
     n_steps_ : int
         Swarm steps told.
     n_told_ : int
@@ -126,8 +150,9 @@ class ParticleSwarm(Optimizer):
         cognitive=1.49618,
         social=1.49618,
         random_state=None,
+        n_objectives=1,
     ):
-        super().__init__(layout, random_state=random_state)
+        super().__init__(layout, random_state=random_state, n_objectives=n_objectives)
         if n_particles is None:
             n_particles = default_n_particles(layout.n_dims, n_iter)
         if int(n_particles) < 2:
@@ -139,7 +164,10 @@ class ParticleSwarm(Optimizer):
         self.position_ = None
         self.velocity_ = np.zeros(shape)
         self.best_position_ = np.zeros(shape)
-        self.best_score_ = np.full(self.n_particles, -np.inf)
+        self.best_score_ = np.full(self.n_particles if self.n_objectives == 1
+                                   else (self.n_particles, self.n_objectives), -np.inf)
+        self.archive_ = np.zeros((0, layout.n_dims))
+        self.archive_scores_ = np.zeros((0, self.n_objectives))
         self.n_steps_ = 0
         self.n_told_ = 0
         self._asked = None
@@ -172,15 +200,20 @@ class ParticleSwarm(Optimizer):
 
     def tell(self, X, y):
         """Learn the scores ``y`` of the swarm's positions ``X`` (one row per particle)."""
-        X, y = check_tell(X, y, self.layout.n_dims)
+        X, y = check_tell(X, y, self.layout.n_dims, self.n_objectives)
         if len(X) != self.n_particles:
             raise ValueError(
                 f"tell expects the {self.n_particles} positions of the last ask, got {len(X)}"
             )
         previous_best = self.best_score_.max()
         self.position_ = X.copy()
-        # ">=": on a plateau of equal scores the particle's best follows it.
-        improved = y >= self.best_score_
+        if self.n_objectives == 1:
+            # ">=": on a plateau of equal scores the particle's best follows it.
+            improved = y >= self.best_score_
+        else:  # by dominance; neither dominating, a coin decides
+            improved = (dominates(y, self.best_score_)
+                        | (~dominates(self.best_score_, y) & (self.rng.random(len(y)) < 0.5)))
+            self._archive(X, y)
         self.best_position_[improved] = X[improved]
         self.best_score_[improved] = y[improved]
         snapped = self.layout.snap(X)
@@ -204,9 +237,12 @@ class ParticleSwarm(Optimizer):
         """Start from points evaluated before the search: the best of them become
         the first particles' own bests (so the swarm is drawn to them from its
         second step), and none is asked again."""
-        X, y = check_tell(X, y, self.layout.n_dims)
+        X, y = check_tell(X, y, self.layout.n_dims, self.n_objectives)
         self.known.add(X)
-        order = np.argsort(-y, kind="stable")[: self.n_particles]
+        if self.n_objectives > 1:
+            self._archive(X, y)
+        best_first = np.argsort(-y, kind="stable") if self.n_objectives == 1 else crowded_order(y)
+        order = best_first[: self.n_particles]
         self.best_position_[: len(order)] = X[order]
         self.best_score_[: len(order)] = y[order]
 
@@ -215,14 +251,16 @@ class ParticleSwarm(Optimizer):
         X, V, P = self.position_, self.velocity_, self.best_position_
         n, d = X.shape
         used = self._budget_used()
-        g = int(np.argmax(self.best_score_))
+        multi = self.n_objectives > 1
+        g = None if multi else int(np.argmax(self.best_score_))
         r1, r2 = self.rng.random((n, d)), self.rng.random((n, d))
-        V = self.inertia * V + self.cognitive * r1 * (P - X) + self.social * r2 * (P[g] - X)
+        guide = self._leaders(n) if multi else P[g]  # whom each particle follows
+        V = self.inertia * V + self.cognitive * r1 * (P - X) + self.social * r2 * (guide - X)
         limit = _MAX_VELOCITY[0] + (_MAX_VELOCITY[1] - _MAX_VELOCITY[0]) * used
         V = np.clip(V, -limit, limit)
         X, V = _bounce(X + V, V, self.rng)
 
-        others = [i for i in np.argsort(self.best_score_) if i != g]  # worst first
+        others = self._worst_first(g)
         if d and np.ptp(X, axis=0).max() < _COLLAPSE_WIDTH and used < 1:
             chosen = others[: max(1, n // 2)]
             X[chosen] = self._fresh_points(len(chosen))
@@ -232,10 +270,11 @@ class ParticleSwarm(Optimizer):
         elif self.n_iter and used >= _EXPLOIT_FROM:
             chosen = others[: int(round(_EXPLOIT_SHARE * n))]
             spread = 0.5 * P.std(axis=0) + _COLLAPSE_WIDTH
-            X[chosen] = reflect(P[g] + spread * self.rng.normal(size=(len(chosen), d)))
+            center = guide[chosen] if multi else P[g]
+            X[chosen] = reflect(center + spread * self.rng.normal(size=(len(chosen), d)))
             V[chosen] = 0.0
             groups = self.layout.categorical_groups
-            if chosen and groups:
+            if chosen and groups and not multi:
                 # g with the least tried other choice of one categorical
                 j = self.rng.integers(len(groups))
                 counts = self._choice_counts[j].astype(float)
@@ -250,12 +289,42 @@ class ParticleSwarm(Optimizer):
             group, choices = untried[self.rng.integers(len(untried))]
             set_choice(X[others[0]], group, self.rng.choice(choices))
 
+        if multi:
+            self.velocity_ = V
+            return X
         # The leader would stand still (p_g = g = x_g): it searches around g.
         self._leader = g
         X[g] = reflect(P[g] + self._radius * (1 - 2 * self.rng.random(d)))
         V[g] = np.clip(X[g] - self.position_[g], -limit, limit)
         self.velocity_ = V
         return X
+
+    def _worst_first(self, g):
+        """The particles but ``g``, worst own best first (by rank with several objectives)."""
+        if self.n_objectives == 1:
+            return [i for i in np.argsort(self.best_score_) if i != g]
+        return list(np.argsort(-non_dominated_ranks(self.best_score_), kind="stable"))
+
+    def _archive(self, X, Y):
+        """Add the told ``(X, Y)`` to the archive; keep its distinct non-dominated
+        points, dropping the most crowded while there are more than ``ARCHIVE_SIZE``."""
+        X = np.vstack([self.archive_, X])
+        Y = np.vstack([self.archive_scores_, Y])
+        front = np.flatnonzero(non_dominated_ranks(Y) == 1)
+        X, Y = X[front], Y[front]
+        first = first_of_each(self.layout.keys(X))
+        X, Y = X[first], Y[first]
+        while len(Y) > ARCHIVE_SIZE:
+            crowded = int(np.argmin(crowding_distance(Y)))
+            X, Y = np.delete(X, crowded, axis=0), np.delete(Y, crowded, axis=0)
+        self.archive_, self.archive_scores_ = X, Y
+
+    def _leaders(self, n):
+        """``n`` archive positions: each the less crowded of two drawn at random."""
+        crowding = crowding_distance(self.archive_scores_)
+        pairs = self.rng.integers(len(crowding), size=(n, 2))
+        wins = np.where(crowding[pairs[:, 0]] >= crowding[pairs[:, 1]], pairs[:, 0], pairs[:, 1])
+        return self.archive_[wins]
 
     def _budget_used(self):
         if not self.n_iter:

@@ -18,6 +18,9 @@ class RandomSampler(Optimizer):
         Points per :meth:`ask`.
     random_state : int, numpy.random.Generator or None, default=None
         Seed.
+    n_objectives : int, default=1
+        Columns of the scores told (see :class:`~sksearch.optimizers.Optimizer`);
+        the draws never depend on them.
 
     Examples
     --------
@@ -31,8 +34,8 @@ class RandomSampler(Optimizer):
     >>> opt.tell(X, -X[:, 0] ** 2)
     """
 
-    def __init__(self, layout, *, batch_size=10, random_state=None):
-        super().__init__(layout, random_state=random_state)
+    def __init__(self, layout, *, batch_size=10, random_state=None, n_objectives=1):
+        super().__init__(layout, random_state=random_state, n_objectives=n_objectives)
         self.batch_size = int(batch_size)
 
     flexible_batch = True
@@ -42,4 +45,4 @@ class RandomSampler(Optimizer):
         return self.layout.random(self.batch_size if n is None else int(n), self.rng)
 
     def tell(self, X, y):
-        check_tell(X, y, self.layout.n_dims)
+        check_tell(X, y, self.layout.n_dims, self.n_objectives)
