@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from ._docs import complete_docstring
+from ._doc_fragments import complete_docstring
 from ._estimator import KerasEstimator
 from ..engine._sklearn import StrOptions
 

@@ -34,9 +34,6 @@ from scipy.stats import rankdata
 MIN_AGREEMENT = 0.5
 #: Candidates promoted from a rung before its agreement is judged.
 MIN_PAIRS = 8
-#: The first bracket of a search evaluates its candidates at the full resource
-#: (``s = 0``), so full-resource scores come at once; then Hyperband's cycle.
-FULL_FIRST = False
 
 
 def ladder(min_resources, max_resources, factor):
@@ -150,9 +147,7 @@ class Brackets:
             rungs below the top (each rung keeps at least one candidate).
         """
         s_max = self.top - self.min_rung
-        if self._next_s is None:
-            self._next_s = 0 if FULL_FIRST else s_max
-        elif self._next_s > s_max:
+        if self._next_s is None or self._next_s > s_max:
             self._next_s = s_max
         s = self._next_s
         self._next_s = s - 1 if s > 0 else s_max
