@@ -68,6 +68,8 @@ class Stopping:
 class Loop:
     """Drive ``optimizer`` over ``layout`` until a stopping rule holds.
 
+    ``clock`` (a class attribute, ``time.monotonic``) measures ``max_time``.
+
     Parameters
     ----------
     optimizer : Optimizer
@@ -113,6 +115,13 @@ class Loop:
     start : float
         ``time.monotonic()`` when :meth:`run` started.
 
+    Notes
+    -----
+    With ``max_time``, a batch asked when time is short keeps only the new
+    candidates that the pace of the batches before says will end in time
+    (a batch of one always runs), and the search stops after it; how much
+    it overran is said in a warning.
+
     Examples
     --------
     >>> import numpy as np
@@ -126,6 +135,8 @@ class Loop:
     ('n_iter', 10)
     """
 
+    clock = staticmethod(time.monotonic)
+
     def __init__(self, optimizer, layout, evaluator, *, n_iter, schedule=None, initial=None,
                  stopping=None, before_ask=None, on_batch=None):
         from ._schedules import default_schedule
@@ -138,10 +149,11 @@ class Loop:
         self.before_ask, self.on_batch = before_ask, on_batch
         self.scores, self.best_history = {}, []
         self.spent, self.stalled, self.iteration, self.start = 0.0, 0, 0, None
+        self.cut = None  # (rows kept, rows asked) of a batch cut to end within max_time
 
     def run(self):
         """Run until a stopping rule holds; return its name (see :data:`STOP_REASONS`)."""
-        self.start = time.monotonic()
+        self.start = self.clock()
         stop = None
         try:
             if self.initial is not None:
@@ -181,7 +193,8 @@ class Loop:
             if key not in self.scores and key not in pending and key not in seen:
                 seen.add(key)
                 rows.append(i)
-        return rows[:remaining]
+        rows = rows[:remaining]
+        return rows if pending else self._in_time(rows)
 
     def record(self, keys, rows, scores, *, cost=1.0, full=True):
         """Record the scores of ``rows``, each costing ``cost`` of the budget
@@ -208,12 +221,25 @@ class Loop:
     @property
     def elapsed(self):
         """Seconds since :meth:`run` started."""
-        return time.monotonic() - self.start
+        return self.clock() - self.start
 
     def time_left(self):
         """Whether ``max_time`` allows starting another batch."""
         max_time = self.stopping.max_time
-        return max_time is None or self.elapsed < max_time
+        return max_time is None or (self.elapsed < max_time and self.cut is None)
+
+    def _in_time(self, rows):
+        """``rows`` cut to what ends within ``max_time`` at the pace so far (the
+        seconds per candidate of the batches before); :attr:`cut` records a cut."""
+        max_time = self.stopping.max_time
+        if max_time is None or not self.spent or len(rows) < 2:
+            return rows
+        pace = self.elapsed / self.spent  # seconds per candidate, workers included
+        fits = max(1, int((max_time - self.elapsed) / pace))
+        if fits < len(rows):
+            self.cut = (fits, len(rows))
+            return rows[:fits]
+        return rows
 
     def stop_reason(self, evaluated, optimizer_asked=True):
         """The rule that holds after a batch (None if none does); ``evaluated``:
@@ -238,11 +264,27 @@ class Loop:
 
     def _warn_stop(self, stop):
         done = self.schedule.done(self)
+        if stop == "max_time":
+            self._warn_overrun(done)
         if stop == "space_exhausted" and self.schedule.exhausted(self) is not None:
             warn(self.schedule.exhausted(self))
         elif stop == "stalled":
             warn(f"The optimizer proposed no new candidate in {MAX_STALLED_BATCHES} "
                  f"consecutive batches; the search stops after {done}.")
+
+
+    def _warn_overrun(self, done):
+        """Say how far past ``max_time`` the search went, when that is more than a
+        second and a twentieth of it (a batch under way finishes)."""
+        max_time = self.stopping.max_time
+        over = self.elapsed - max_time
+        if over <= max(1.0, 0.05 * max_time):
+            return
+        cut = ("" if self.cut is None else f"; its last batch was cut to {self.cut[0]} of "
+               f"its {self.cut[1]} new candidates by the pace so far")
+        warn(f"max_time={max_time:g} s: the search stopped after {done} at "
+             f"{self.elapsed:.1f} s, {over:.1f} s over, for the batch under way to "
+             f"finish{cut}. Give a smaller max_time to end sooner.")
 
 
 class _Immediate:

@@ -82,7 +82,11 @@ COMMON_PARAMETERS_DOC = """\
 
     max_time : float, default=None
         Seconds after which no new batch is started (the running batch
-        finishes). None: no limit.
+        finishes). A batch asked when time is short keeps only the new
+        candidates that the pace of the batches before says will end in
+        time, and the search stops after it; an overrun of more than a
+        second (and a twentieth of ``max_time``) is said in a warning.
+        None: no limit.
 
     n_iter_no_change : int, default=None
         Stop when the best score has not improved by more than ``tol`` over
