@@ -197,7 +197,8 @@ class RungEvaluator:
         self.splits = list(instance.cv.split(instance.X_train, instance.y_train))
         self.samples = None
         if fidelity.resource == "n_samples":
-            self.samples = Resource("n_samples", fidelity.levels, stratify=True)
+            self.samples = Resource("n_samples", fidelity.levels, stratify=True,
+                                    n_samples=len(instance.X_train))
             self.samples.draw_training_orders(self.splits, instance.y_train, seed)
         self.run, self.spent = Run(), 0.0
 

@@ -178,9 +178,12 @@ def methods(grow):
     out["smac-multifidelity"] = Method("smac-multifidelity", "smac", ("smac",),
                                        lambda *args: run_smac(grow, *args))
     for name, (cls, params) in SKSEARCH.items():
-        out[name] = _sksearch(name, cls, **params)
-        if takes_reuse_fits(cls):
-            out[f"{name}+reuse"] = _sksearch(f"{name}+reuse", cls, reuse_fits=True, **params)
+        if not takes_reuse_fits(cls):
+            out[name] = _sksearch(name, cls, **params)
+            continue
+        # the plain name refits every rung from zero, as the engine did before reuse
+        out[name] = _sksearch(name, cls, reuse_fits=False, **params)
+        out[f"{name}+reuse"] = _sksearch(f"{name}+reuse", cls, reuse_fits=True, **params)
     return out
 
 

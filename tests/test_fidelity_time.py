@@ -104,6 +104,14 @@ def test_reuse_fits_variants_appear_when_the_search_takes_the_parameter(monkeypa
     monkeypatch.setattr(ftm, "SKSEARCH", with_reuse)
     assert {"sksearch-bayes-gp", "sksearch-bayes-gp+reuse"} <= set(ftm.methods(None))
     monkeypatch.setattr(ftm, "SKSEARCH", {"sksearch-bayes-gp": (BayesSearchCV, {})})
+    assert {"sksearch-bayes-gp", "sksearch-bayes-gp+reuse"} <= set(ftm.methods(None))
+
+    class Refitting:  # a search of an engine without fit reuse
+        def __init__(self, estimator, param_distributions=None, *, n_iter=10):
+            self.estimator, self.n_iter = estimator, n_iter
+
+    assert not ftm.takes_reuse_fits(Refitting)
+    monkeypatch.setattr(ftm, "SKSEARCH", {"sksearch-bayes-gp": (Refitting, {})})
     assert "sksearch-bayes-gp+reuse" not in ftm.methods(None)
 
 
