@@ -187,3 +187,15 @@ def test_the_kept_models_are_measured_whether_they_pickle_or_not():
     with pytest.raises(Exception):
         pickle.dumps(model)
     assert model_bytes(model) == pytest.approx(model_bytes(forest), rel=0.05)
+
+
+def test_a_continued_balanced_forest_does_not_warn_about_other_data():
+    # the warning is about warm starts on data other than the first fit's; a
+    # continued fold model is fitted on its own fold again
+    forest = RandomForestClassifier(n_estimators=27, class_weight="balanced", random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", 'class_weight presets "balanced"')
+        results = BayesSearchCV(forest, {"max_depth": Integer(1, 8)}, n_iter=4, cv=CV,
+                                resource="n_estimators", min_resources=3, refit=False,
+                                random_state=0).fit(X, Y).cv_results_
+    assert (results["continued_from"] > 0).any()

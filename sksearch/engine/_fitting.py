@@ -16,6 +16,11 @@ from sklearn.utils.parallel import Parallel, delayed
 from ._sklearn import evaluation_contexts, fit_and_score
 
 
+#: A forest warns at every warm start with balanced class weights, for data that
+#: may differ from the first fit's; a continued fold model gets its own fold again.
+CONTINUED_FOREST_WARNING = 'class_weight presets "balanced" or "balanced_subsample"'
+
+
 class Fits:
     """Fits and scores batches of candidates on fixed splits, in parallel.
 
@@ -125,21 +130,29 @@ def fit_chain(estimator, X, y, *, chain, continued_from, return_estimator, callb
     whose ``fit_time`` is the whole chain's. ``continued_from`` (None: no
     continuation asked for) is written into the record, and the fitted
     model under ``"estimator"`` when ``return_estimator``."""
+    with warnings.catch_warnings():
+        if continued_from:  # the same fold's data again, which the warning is not about
+            warnings.filterwarnings("ignore", CONTINUED_FOREST_WARNING, UserWarning)
+        record, fit_time = _chain(estimator, X, y, chain, return_estimator, callback_ctx,
+                                  kwargs)
+    record["fit_time"] = record["fit_time"] + fit_time
+    if continued_from is not None:
+        record["continued_from"] = continued_from
+    return record
+
+
+def _chain(estimator, X, y, chain, return_estimator, callback_ctx, kwargs):
+    """The last fit's record and the seconds of the fits before it."""
     fit_time = 0.0
     for params in chain[:-1]:  # a resumed search rebuilding what it continues
         record = fit_and_score(estimator, X, y, parameters=params, callback_ctx=None,
                                return_estimator=True, **kwargs)
         if record.get("fit_error") is not None:
-            break
+            return record, fit_time
         estimator, fit_time = record["estimator"], fit_time + record["fit_time"]
-    else:
-        record = fit_and_score(estimator, X, y, parameters=chain[-1],
-                               callback_ctx=callback_ctx, return_estimator=return_estimator,
-                               **kwargs)
-    record["fit_time"] = record["fit_time"] + fit_time
-    if continued_from is not None:
-        record["continued_from"] = continued_from
-    return record
+    record = fit_and_score(estimator, X, y, parameters=chain[-1], callback_ctx=callback_ctx,
+                           return_estimator=return_estimator, **kwargs)
+    return record, fit_time
 
 
 class Pending:
