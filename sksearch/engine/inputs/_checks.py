@@ -28,7 +28,7 @@ from scipy import sparse
 from sklearn.base import clone, is_classifier
 from sklearn.utils.multiclass import type_of_target
 
-from ...space import Categorical
+from ...space import Categorical, Real
 from .._sklearn import (
     check_sample_weight,
     constraint_intervals,
@@ -74,11 +74,18 @@ def check_fit_inputs(search, space, X, y, params, splits, scorers):
 
 
 # ------------------------------------------------------------------ the space
+#: Where a real dimension is probed: just inside its cube, since a continuous prior
+#: puts no mass on the end of its support (``expon`` at 0, scikit-learn's own
+#: example for SVC's ``C``).
+ENDS_REAL = [1e-9, 1.0 - 1e-9]
+
+
 def check_space_against_constraints(space, estimator):
     """Refuse a value the space can propose that the estimator's constraints forbid.
 
     Numeric dimensions are checked at the two ends of their range (the
-    smallest and largest values the search can propose), a list at each of
+    smallest and largest values the search can propose; just inside them for
+    a real one), a list at each of
     its plain choices; a parameter of a step that is itself searched is left
     to the fit (its owner is a choice).
 
@@ -96,14 +103,18 @@ def check_space_against_constraints(space, estimator):
         for name, dim in sub.items():
             if any(name.startswith(other + "__") for other in sub):
                 continue
-            values = (dim.choices if isinstance(dim, Categorical)
-                      else dim.decode([0.0, 1.0]))
-            for value in values:
+            if isinstance(dim, Categorical):
+                values = shown_values = dim.choices
+            else:  # a real end is probed inside, and shown where the search can go
+                shown_values = dim.decode([0.0, 1.0])
+                values = dim.decode(ENDS_REAL) if isinstance(dim, Real) else shown_values
+            for value, end in zip(values, shown_values):
                 if hasattr(value, "get_params") or callable(value):
                     continue  # an estimator or a function: not a declared value
                 problem = _rejection(estimator, name, value)
                 if problem is not None:
-                    shown = f"{value:.4g}" if isinstance(value, float) else repr(value)
+                    problem = problem.replace(f"Got {value!r}", f"Got {end!r}")
+                    shown = f"{end:.4g}" if isinstance(end, float) else repr(end)
                     raise ValueError(
                         f"param_distributions[{name!r}] = {dim!r} can propose {name}={shown}, "
                         f"which the estimator refuses: {problem}{_spelling(estimator, name)}"
