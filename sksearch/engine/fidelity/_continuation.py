@@ -49,8 +49,6 @@ from sklearn.ensemble import (
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from ...keras._estimator import KerasEstimator
-
 #: (estimator classes, resource parameter, how the parameter is set to continue):
 #: "total" sets the new value, "more" the resource still to train.
 CONTINUATIONS = (
@@ -59,7 +57,6 @@ CONTINUATIONS = (
       BaggingClassifier, BaggingRegressor), "n_estimators", "total"),
     ((HistGradientBoostingClassifier, HistGradientBoostingRegressor), "max_iter", "total"),
     ((MLPClassifier, MLPRegressor, SGDClassifier, SGDRegressor), "max_iter", "more"),
-    ((KerasEstimator,), "epochs", "total"),
 )
 
 #: Share of the machine's memory that kept fold models may take by default.
@@ -90,6 +87,11 @@ def how_it_continues(estimator, resource):
     for classes, parameter, how in CONTINUATIONS:
         if name == parameter and isinstance(owner, classes):
             return how
+    if name == "epochs" and type(owner).__module__.startswith("sksearch.keras"):
+        # imported here: the Keras wrappers need a newer scikit-learn than the engine
+        from ...keras._estimator import KerasEstimator
+
+        return "total" if isinstance(owner, KerasEstimator) else None
     return None
 
 
