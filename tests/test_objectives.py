@@ -206,6 +206,13 @@ def test_bad_objectives_are_refused_before_any_fit(tmp_path, objectives, match):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_list_of_directions_and_refit_true_are_refused_with_what_to_write():
+    with pytest.raises(ValueError, match="as Optuna's directions= takes"):
+        search("random", objectives=["maximize", "minimize"]).fit(X, y)
+    with pytest.raises(ValueError, match="or is False to keep only the Pareto front"):
+        search("random", refit=True).fit(X, y)
+
+
 def test_a_single_metric_is_named_score():
     with pytest.raises(ValueError, match="A single-metric scoring is named 'score'"):
         search("random", scoring="accuracy",

@@ -268,8 +268,8 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         before any side effect (no file is opened, nothing is fitted)."""
         space = Space(self.param_distributions)
         callbacks = check_batch_callbacks(self.batch_callbacks)
+        objectives = check_objectives(self.objectives, self.scoring, self.resource, self.refit)
         scorers, refit_metric = get_scorers(self)
-        objectives = check_objectives(self.objectives, self.scoring, self.resource)
         X, y = indexable(X, y)
         params = check_fit_params(X, params)
         check_fit_keywords(self, params)

@@ -72,7 +72,7 @@ def metric_names(scoring):
     return tuple(scoring)
 
 
-def check_objectives(objectives, scoring, resource=None):
+def check_objectives(objectives, scoring, resource=None, refit=False):
     """Refuse an ``objectives`` value that is not what it must be; return
     :class:`Objectives`, or None for ``objectives=None``.
 
@@ -89,8 +89,12 @@ def check_objectives(objectives, scoring, resource=None):
     if objectives is None:
         return None
     if not isinstance(objectives, dict) or not objectives:
+        hint = ""
+        if isinstance(objectives, (list, tuple)) and set(objectives) <= set(DIRECTIONS):
+            hint = (" (a list of directions, as Optuna's directions= takes, is written here "
+                    "as a dict that names the metric of each)")
         raise ValueError(f"objectives must be a non-empty dict from metric names to "
-                         f"'maximize' or 'minimize', e.g. {_EXAMPLE}; got {objectives!r}")
+                         f"'maximize' or 'minimize', e.g. {_EXAMPLE}; got {objectives!r}{hint}")
     if resource is not None:
         raise ValueError(
             f"objectives={objectives!r} and resource={resource!r} cannot be combined: a "
@@ -114,6 +118,12 @@ def check_objectives(objectives, scoring, resource=None):
         else:
             raise ValueError(_unknown(name, names, scoring))
         signs.append(1.0 if direction == "maximize" else -1.0)
+    if refit is True and multimetric:
+        raise ValueError(
+            f"refit=True: with several metrics, refit names the metric whose best candidate "
+            f"is refit (one of {list(names)}), or is a callable that picks a row of "
+            "cv_results_ (e.g. the most accurate candidate of the Pareto front under a size), "
+            "or is False to keep only the Pareto front (pareto_front_)")
     return Objectives(tuple(objectives), tuple(keys), np.array(signs))
 
 
