@@ -219,10 +219,6 @@ def test_a_single_metric_is_named_score():
                objectives={"accuracy": "maximize", "fit_time": "minimize"}).fit(X, y)
 
 
-def test_objectives_with_a_resource_are_refused():
-    with pytest.raises(ValueError, match="cannot be combined"):
-        search("genetic", resource="n_samples").fit(X, y)
-
 
 def test_a_strategy_of_ones_own_must_build_its_optimizer_for_the_objectives():
     cls, _ = SEARCHES["random"]
@@ -273,3 +269,34 @@ def test_the_front_of_a_fitted_search_is_plotted():
     assert ax.get_xlabel() == "mean test accuracy (maximized)"
     import matplotlib.pyplot as plt
     plt.close("all")
+
+
+def test_without_an_eligible_row_nothing_is_on_the_front():
+    assert pareto_ranks(np.array([[1.0, 2.0], [np.nan, 1.0]]), [False, True]).tolist() == [2, 2]
+
+
+def test_a_rung_promotes_by_rank_then_crowding_and_stopped_candidates_are_dominated():
+    from sksearch.engine.fidelity._brackets import Brackets
+
+    low = np.array([[0.9, -5.0], [0.5, -50.0], [0.6, -1.0], [0.8, -3.0], [np.nan, np.nan]])
+    assert Brackets.promote(low, 2) == [0, 2]  # the front's two ends before its middle
+    high = np.full_like(low, np.nan)
+    high[[0, 2]] = [[0.95, -6.0], [0.7, -1.0]]
+    worth = Brackets.worth([low, high])
+    np.testing.assert_array_equal(worth[[0, 2]], high[[0, 2]])
+    for stopped in (1, 3):
+        assert np.all(worth[stopped] < worth[[0, 2]].min(axis=0))
+    assert np.isnan(worth[4]).all()
+
+
+@pytest.mark.parametrize("name", ["genetic", "bayes-tpe"])
+def test_multi_fidelity_with_objectives_ranks_the_full_resource_rows(name):
+    fitted = search(name, n_iter=6, resource="n_samples").fit(X, y)
+    results = fitted.cv_results_
+    full = results["n_resources"] == fitted.max_resources_
+    assert len(set(results["n_resources"])) >= 2 and full.any()
+    assert set(fitted.pareto_front_) <= set(np.flatnonzero(full))
+    scores = np.column_stack([results["mean_test_accuracy"], -results["mean_test_n_leaves"]])
+    np.testing.assert_array_equal(results["rank_pareto"][full], pareto_ranks(scores[full]))
+    assert (results["rank_pareto"][~full] > results["rank_pareto"][full].max()).all()
+    assert full[fitted.best_index_]

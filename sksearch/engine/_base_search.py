@@ -242,7 +242,8 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
                     if plan.params.get("sample_weight") is not None else None)
         root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
         root.call_on_fit_task_begin(estimator=self, X=plan.X, y=plan.y, metadata=metadata)
-        results = Results(self, len(plan.splits), plan.objectives)
+        results = Results(self, len(plan.splits), plan.objectives,
+                          None if plan.resource is None else plan.resource.ladder[-1])
         try:
             self.stop_reason_ = self._search(plan, results, root)
         except BaseException:
@@ -253,7 +254,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         self.scorer_ = getattr(plan.scorers, "_scorers", plan.scorers)
         self._fingerprint = plan.header  # what an initial_candidates reuse checks
         self._set_best(results, plan.refit_metric, plan.resource)
-        if plan.objectives is not None:
+        if plan.objectives is not None:  # (rank 1 is only ever at the full resource)
             self.pareto_front_ = np.flatnonzero(self.cv_results_["rank_pareto"] == 1)
         if self.refit:
             self._refit(plan.X, plan.y, plan.routed.estimator.fit, root, metadata)
@@ -268,7 +269,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         before any side effect (no file is opened, nothing is fitted)."""
         space = Space(self.param_distributions)
         callbacks = check_batch_callbacks(self.batch_callbacks)
-        objectives = check_objectives(self.objectives, self.scoring, self.resource, self.refit)
+        objectives = check_objectives(self.objectives, self.scoring, self.refit)
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
         params = check_fit_params(X, params)

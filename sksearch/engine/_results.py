@@ -29,11 +29,14 @@ class Results:
     objectives : Objectives, default=None
         Several objectives (:mod:`sksearch.engine.inputs._objectives`): the
         scores returned are their columns, and ``cv_results_`` gains
-        ``rank_pareto``.
+        ``rank_pareto``, over the rows at ``max_resources``.
+    max_resources : int, default=None
+        With a resource, the full one.
     """
 
-    def __init__(self, search, n_splits, objectives=None):
+    def __init__(self, search, n_splits, objectives=None, max_resources=None):
         self.search, self.n_splits, self.objectives = search, n_splits, objectives
+        self.max_resources = max_resources
         self.params, self.records, self.more = [], [], {}
         self.cv_results = None
         self.objective = None  # the cv_results_ key of the refit metric (or the first)
@@ -94,9 +97,11 @@ class Results:
             return np.asarray(self.cv_results[self.objective][-n:], dtype=float)
         if len(self.params) == n:
             check_objective_columns(self.objectives, self.cv_results, self.search.scoring)
+        eligible = at_full_resource(self.cv_results, self.max_resources)
+        if "feasible" in self.cv_results:
+            eligible &= np.asarray(self.cv_results["feasible"], dtype=bool)
         self.cv_results["rank_pareto"] = pareto_ranks(
-            self.objectives.scores(self.cv_results, len(self.params)),
-            self.cv_results.get("feasible"))
+            self.objectives.scores(self.cv_results, len(self.params)), eligible)
         return self.objectives.scores(self.cv_results, n)
 
     def _fill_error_scores(self, failed):
@@ -128,8 +133,9 @@ def pareto_ranks(scores, feasible=None):
     """``rank_pareto``: 1 for the rows on the front of ``scores`` (maximized
     columns), 2 for the front once those are removed, and so on.
 
-    Rows with a non-finite score, or not ``feasible``, rank after all the
-    others, together.
+    Rows with a non-finite score, or not ``feasible`` (infeasible, or below
+    the full resource), rank after all the others, together (2 when there is
+    no other: then no row is on the front).
 
     Examples
     --------
@@ -139,7 +145,7 @@ def pareto_ranks(scores, feasible=None):
     good = _finite_rows(scores)
     if feasible is not None:
         good &= np.asarray(feasible, dtype=bool)
-    ranks = np.ones(len(scores), dtype=np.int32)
+    ranks = np.full(len(scores), 2, dtype=np.int32)  # without a good row, none is on the front
     if good.any():
         ranks[good] = non_dominated_ranks(scores[good])
         ranks[~good] = ranks[good].max() + 1

@@ -30,6 +30,8 @@ import math
 import numpy as np
 from scipy.stats import rankdata
 
+from ...optimizers._pareto import crowded_order
+
 #: Corrected rank agreement below which a cheap rung is dropped.
 MIN_AGREEMENT = 0.5
 #: Candidates promoted from a rung before its agreement is judged.
@@ -184,8 +186,23 @@ class Brackets:
 
     @staticmethod
     def promote(scores, n):
-        """Rows of the ``n`` best ``scores`` (NaN last, ties to the earlier row), in order."""
+        """Rows of the ``n`` best ``scores`` (NaN last, ties to the earlier row), in order.
+
+        With several objectives (``scores`` of shape ``(k, m)``), the best by
+        non-dominated rank, then crowding (NSGA-II's crowded order).
+
+        Examples
+        --------
+        >>> Brackets.promote([0.5, np.nan, 0.9, 0.7], 2)
+        [2, 3]
+        >>> Brackets.promote([[1, 0], [0, 0], [0, 1], [0.5, 0.5]], 2)
+        [0, 2]
+        """
         scores = np.asarray(scores, dtype=float)
+        if scores.ndim == 2:
+            finite = np.isfinite(scores).all(axis=1)
+            best = np.flatnonzero(finite)[crowded_order(scores[finite])]
+            return sorted(np.concatenate([best, np.flatnonzero(~finite)])[:n].tolist())
         key = np.where(np.isfinite(scores), -scores, np.inf)
         return sorted(np.argsort(key, kind="stable")[:n].tolist())
 
@@ -208,7 +225,13 @@ class Brackets:
             went further, and among those stopped at one rung the order (and
             differences) of their scores there is kept. Candidates that
             failed everywhere get NaN (the loop tells them as failures).
+            With several objectives (each rung's scores of shape ``(k, m)``),
+            each objective on its own, so that a candidate stopped lower is
+            dominated by every candidate that went further.
         """
+        if np.ndim(rung_scores[0]) == 2:
+            return np.column_stack([Brackets.worth([np.asarray(s)[:, c] for s in rung_scores])
+                                    for c in range(np.shape(rung_scores[0])[1])])
         n = len(rung_scores[0])
         worth = np.full(n, np.nan)
         floor = None
@@ -229,8 +252,11 @@ class Brackets:
         """Pool a finished bracket's promotions and drop rungs that rank badly.
 
         ``after_iteration`` (the bracket's last batch, in ``cv_results_``'
-        terms) is recorded in a decision to drop rungs taken now.
+        terms) is recorded in a decision to drop rungs taken now. With several
+        objectives no rung is judged: agreement is that of one ranking.
         """
+        if np.ndim(rung_scores[0]) == 2:
+            return
         for j in range(len(bracket.rungs) - 1):
             rung = bracket.rungs[j]
             low = np.asarray(rung_scores[j], dtype=float)

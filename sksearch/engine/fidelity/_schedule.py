@@ -89,9 +89,10 @@ class BracketSchedule:
         alive = np.arange(len(members))  # indices into members
         rung_scores, stop = [], None
         for j, rung in enumerate(plan.rungs):
-            scores = np.full(len(members), np.nan)
             handle = loop.evaluator.start(loop.iteration, X, members[alive].tolist(), rung)
-            scores[alive] = handle.finish()
+            values = np.asarray(handle.finish(), dtype=float)  # (n,) or (n, objectives)
+            scores = np.full((len(members),) + values.shape[1:], np.nan)
+            scores[alive] = values
             rung_scores.append(scores)
             self._record(loop, X, keys, members[alive], scores[alive], rung)
             stop = loop.stop_reason(True, optimizer_asked=False)
@@ -103,9 +104,10 @@ class BracketSchedule:
 
     def _record(self, loop, X, keys, rows, scores, rung):
         """Record a rung's scores (full-resource ones as best scores) and let the
-        optimizer ``observe`` them, failures as the worst score seen at the rung."""
+        optimizer ``observe`` them, failures as the worst score seen at the rung
+        (with several objectives it learns only what candidates are worth, in ``tell``)."""
         seen = self._rung_scores.setdefault(rung, [])
-        seen.extend(scores[np.isfinite(scores)].tolist())
+        seen.extend(scores[np.isfinite(scores)].tolist() if scores.ndim == 1 else [])
         if seen:
             told = np.where(np.isfinite(scores), scores, min(seen))
             loop.optimizer.observe(X[rows], told, self.brackets.cost(rung))

@@ -193,8 +193,10 @@ COMMON_PARAMETERS_DOC = """\
         ``cv_results_["rank_pareto"]`` and ``pareto_front_``; ``refit``
         chooses the best as in scikit-learn (a metric name or a callable of
         ``cv_results_``; False: only the front), and ``n_iter_no_change``
-        watches the front's hypervolume. Not with ``resource``. None: the one
-        score that ``scoring`` and ``refit`` name."""
+        watches the front's hypervolume. With ``resource``, rungs promote by
+        non-dominated rank, then crowding, and the front is that of the
+        full-resource rows. None: the one score that ``scoring`` and
+        ``refit`` name."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).

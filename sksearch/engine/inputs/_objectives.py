@@ -72,7 +72,7 @@ def metric_names(scoring):
     return tuple(scoring)
 
 
-def check_objectives(objectives, scoring, resource=None, refit=False):
+def check_objectives(objectives, scoring, refit=False):
     """Refuse an ``objectives`` value that is not what it must be; return
     :class:`Objectives`, or None for ``objectives=None``.
 
@@ -95,11 +95,6 @@ def check_objectives(objectives, scoring, resource=None, refit=False):
                     "as a dict that names the metric of each)")
         raise ValueError(f"objectives must be a non-empty dict from metric names to "
                          f"'maximize' or 'minimize', e.g. {_EXAMPLE}; got {objectives!r}{hint}")
-    if resource is not None:
-        raise ValueError(
-            f"objectives={objectives!r} and resource={resource!r} cannot be combined: a "
-            "search of several objectives evaluates every candidate at the full resource. "
-            "Give resource=None, or one objective through scoring and refit.")
     names = metric_names(scoring)
     multimetric = names is not None and names != ("score",)
     keys, signs = [], []
