@@ -1,0 +1,168 @@
+"""Hypervolume of sksearch's strategies on real tunings of two objectives, against Optuna's.
+
+Every method gets the same budget of evaluations of the tasks of
+:mod:`benchmarks.pareto_tasks` (the same data, folds and scorers) and is
+judged by the hypervolume of the (score, size) pairs it evaluated, at the
+budget and at half of it (higher is better; the task's normalization and
+reference point). Compared: uniform random sampling, sksearch's genetic
+algorithm (NSGA-II), particle swarm (MOPSO), Gaussian process (ParEGO) and
+TPE (MOTPE), and Optuna's ``NSGAIISampler``, ``TPESampler`` (MOTPE) and
+``GPSampler`` (needs torch), each with ``directions=["maximize",
+"minimize"]``, when Optuna is installed. sksearch's optimizers are
+driven through :func:`benchmarks.pareto_problems.run`, the ask/tell loop
+of the benchmark on functions, with an evaluation that cross-validates;
+Optuna's samplers through ``study.ask`` / ``study.tell`` over the same
+space (:func:`benchmarks.spaces.to_optuna`).
+
+Run from the repository root (single thread)::
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchmarks.pareto_tuning
+    python -m benchmarks.pareto_tuning --smoke      # seconds, writes nothing
+"""
+
+import json
+import time
+
+import numpy as np
+
+from .pareto_functions import OPTIMIZERS, argument_parser, available, optuna_sampler
+from .pareto_problems import run
+from .pareto_tasks import TASKS, make_task
+from .spaces import to_optuna
+
+RECORDS = "benchmarks/results/pareto_tuning.jsonl"
+REPORT = "benchmarks/results/pareto_tuning.md"
+SKSEARCH = ("sksearch-ga", "sksearch-pso", "sksearch-gp", "sksearch-tpe")
+OPTUNA = ("optuna-nsga2", "optuna-tpe", "optuna-gp")
+
+
+def _ask_tell(name):
+    def method(task, seed, budget):
+        problem = task.cube_problem()
+        F = run(OPTIMIZERS[name](problem.layout, 2, seed, budget), problem, budget)
+        return np.c_[-F[:, 0], F[:, 1]]
+    return method
+
+
+def _optuna(name):
+    def method(task, seed, budget):
+        import optuna
+
+        study = optuna.create_study(directions=["maximize", "minimize"],
+                                    sampler=optuna_sampler(name, seed))
+        distributions, values = to_optuna(task.space), []
+        for _ in range(budget):
+            trial = study.ask(distributions)
+            values.append(task.evaluate(trial.params))
+            study.tell(trial, values[-1])
+        return np.array(values)
+    return method
+
+
+#: method -> ``method(task, seed, budget)``: the (score, size) of each evaluation, in order.
+METHODS = {
+    **{name: _ask_tell(name) for name in ("random", *SKSEARCH)},
+    **{name: _optuna(name.removeprefix("optuna-")) for name in OPTUNA},
+}
+
+
+def benchmark(tasks, methods, seeds, budget):
+    """One record per task, method and seed: the values evaluated and the seconds."""
+    records = []
+    for name in tasks:
+        task = make_task(name)
+        for method in methods:
+            for seed in seeds:
+                start = time.perf_counter()
+                values = METHODS[method](task, seed, budget)
+                records.append({"task": name, "method": method, "seed": seed,
+                                "budget": budget, "values": values.tolist(),
+                                "seconds": time.perf_counter() - start})
+            volumes = [task.hypervolume(r["values"]) for r in records[-len(seeds):]]
+            print(f"{name:8s} {method:13s} median hypervolume {np.median(volumes):.4f} "
+                  f"({sum(r['seconds'] for r in records[-len(seeds):]):.0f} s)", flush=True)
+    return records
+
+
+def median_hypervolumes(records, budget):
+    """``{(task, method): median over the seeds of the hypervolume of the first
+    ``budget`` evaluations}``."""
+    volumes = {}
+    for r in records:
+        task = make_task(r["task"])
+        volumes.setdefault((r["task"], r["method"]), []).append(
+            task.hypervolume(r["values"][:budget]))
+    return {key: float(np.median(v)) for key, v in volumes.items()}
+
+
+def targets(final, tasks, methods):
+    """Lines saying, per task, whether every sksearch strategy reaches Optuna's best sampler."""
+    lines = []
+    for task in tasks:
+        ours = {m: final[task, m] for m in methods if m in SKSEARCH}
+        theirs = {m: final[task, m] for m in methods if m in OPTUNA}
+        if not ours or not theirs:
+            continue
+        best = max(theirs, key=theirs.get)
+        short = [f"{m} {v:.4f}" for m, v in ours.items() if v < theirs[best]]
+        verdict = "met" if not short else "missed (" + ", ".join(short) + ")"
+        lines.append(f"- {task}: every sksearch strategy at or above {best} "
+                     f"({theirs[best]:.4f}): {verdict}.")
+    return lines
+
+
+def report(records, command):
+    """The markdown report of ``records``: medians at the budget and at half of it."""
+    tasks = list(dict.fromkeys(r["task"] for r in records))
+    methods = list(dict.fromkeys(r["method"] for r in records))
+    budget = records[0]["budget"]
+    seeds = sorted({r["seed"] for r in records})
+    final, half = median_hypervolumes(records, budget), median_hypervolumes(records, budget // 2)
+    seconds = {}
+    for r in records:
+        seconds.setdefault((r["task"], r["method"]), []).append(r["seconds"])
+    lines = [f"Median hypervolume (higher is better) over {len(seeds)} seeds at {budget} "
+             f"evaluations, and at {budget // 2} in parentheses; seconds per run after the "
+             "slash; best per task in bold.", "",
+             "| method | " + " | ".join(tasks) + " |", "|---" * (len(tasks) + 1) + "|"]
+    best = {t: max(final[t, m] for m in methods) for t in tasks}
+    for method in methods:
+        cells = []
+        for t in tasks:
+            value = f"{final[t, method]:.4f}"
+            value = f"**{value}**" if final[t, method] == best[t] else value
+            cells.append(f"{value} ({half[t, method]:.4f}) / "
+                         f"{np.mean(seconds[t, method]):.0f}")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    lines += ["", "Target of issue 28 on the real tasks:", "", *targets(final, tasks, methods),
+              "", f"Reproduce: `{command}`."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argument_parser(__doc__, 3, 40, {"tasks": TASKS}, METHODS,
+                             "one seed, 12 evaluations, one task, no Optuna GP: seconds")
+    parser.add_argument("--records", help=f"JSON lines of every run (default: {RECORDS})")
+    parser.add_argument("--out", help=f"the markdown report (default: {REPORT})")
+    args = parser.parse_args(argv)
+    if args.smoke:  # writes only where it is told to
+        args.seeds, args.budget, args.tasks = 1, 12, ["boosting"]
+        args.methods = [m for m in args.methods if m != "optuna-gp"]
+    else:
+        args.records, args.out = args.records or RECORDS, args.out or REPORT
+    records = benchmark(args.tasks, available(args.methods), range(args.seeds), args.budget)
+    command = ("OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchmarks.pareto_tuning "
+               f"--seeds {args.seeds} --budget {args.budget}")
+    text = report(records, command)
+    print(text)
+    if args.records:
+        with open(args.records, "w") as f:
+            f.writelines(json.dumps(r) + "\n" for r in records)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("# Several objectives: real tunings, score against model size\n\n" + text)
+    return records
+
+
+if __name__ == "__main__":
+    main()
