@@ -187,7 +187,8 @@ class BayesSearchCV(BaseOptimizerSearch):
         batch_size = min(batch_size, max(1, budget - n_initial))
         if cls is TreeParzenEstimator:
             return TreeParzenEstimator(layout, n_initial_points=n_initial,
-                                       batch_size=batch_size, random_state=random_state)
+                                       batch_size=batch_size, random_state=random_state,
+                                       n_objectives=self._n_objectives())
         return BayesianOptimizer(layout, n_initial_points=n_initial, batch_size=batch_size,
                                  acquisition=self.acquisition, xi=self.xi, kappa=self.kappa,
-                                 random_state=random_state)
+                                 random_state=random_state, n_objectives=self._n_objectives())

@@ -201,6 +201,7 @@ class GeneticSearchCV(BaseOptimizerSearch):
             elitism=self.elitism,
             prescreening=self.prescreening,
             random_state=random_state,
+            n_objectives=self._n_objectives(),
         )
 
     def _warn_if_it_never_evolves(self, population_size):

@@ -145,6 +145,7 @@ class PSOSearchCV(BaseOptimizerSearch):
             cognitive=self.cognitive,
             social=self.social,
             random_state=random_state,
+            n_objectives=self._n_objectives(),
         )
 
     def _extra_results(self, optimizer, rows):

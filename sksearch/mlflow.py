@@ -27,6 +27,9 @@ MODEL_NAME = "best_estimator"
 CANDIDATE_TAG = "sksearch.candidate"
 JOURNAL_TAG = "sksearch.journal"
 PARENT_TAG = "mlflow.parentRunId"
+#: With several objectives: the candidates on the Pareto front (the search's
+#: run lists them, each of their runs is tagged ``"true"``).
+FRONT_TAG = "sksearch.pareto_front"
 # Search parameters that do not change what is found, or that may change
 # between the fits of one checkpointed search (MLflow keeps a parameter's
 # first value), are not logged on the search's run.
@@ -40,8 +43,10 @@ class MLflowLogger:
     Pass it in the search's ``batch_callbacks``; it never stops the search. The
     search's run holds the search's settings (class, estimator, strategy
     parameters) and, at the end, ``best_score``, the number of candidates,
-    why the search stopped, the id of the best candidate's run and the
-    refit best estimator (``mlflow.sklearn``, cloudpickle format, under the
+    why the search stopped, the id of the best candidate's run, with
+    ``objectives`` the candidates of the Pareto front (tag
+    ``sksearch.pareto_front``, also set to ``"true"`` on each of their runs)
+    and the refit best estimator (``mlflow.sklearn``, cloudpickle format, under the
     name ``"best_estimator"``). Each candidate's run, nested in it, holds the
     candidate's parameters and its ``cv_results_`` scores and times:
     ``split{k}_test_{metric}``, ``mean_test_{metric}``, ``std_test_{metric}``
@@ -157,6 +162,11 @@ class MLflowLogger:
             metrics["best_score"] = float(search.best_score_)
         if getattr(search, "stop_reason_", None) is not None:
             tags["sksearch.stop_reason"] = search.stop_reason_
+        front = getattr(search, "pareto_front_", None)
+        if front is not None:  # several objectives: the front's candidates, once known
+            tags[FRONT_TAG] = ",".join(str(int(i)) for i in front)
+            for i in front:
+                client.set_tag(runs[int(i)], FRONT_TAG, "true")
         now = _milliseconds()
         client.log_batch(self.run_id_, metrics=[Metric(k, v, now, 0) for k, v in metrics.items()],
                          tags=[RunTag(k, v) for k, v in tags.items() if v])

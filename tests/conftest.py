@@ -41,7 +41,8 @@ class RandomSearch(BaseOptimizerSearch):
         self.batch_size = batch_size
 
     def _make_optimizer(self, layout, random_state, budget):
-        return RandomSampler(layout, batch_size=self.batch_size, random_state=random_state)
+        return RandomSampler(layout, batch_size=self.batch_size, random_state=random_state,
+                             n_objectives=self._n_objectives())
 
 
 #: name -> (class, extra keyword arguments) of every search on the engine.

@@ -44,13 +44,18 @@ SCRIPT = textwrap.dedent(
     y = y[:200]
     checkpoint = sys.argv[2] if sys.argv[2] != "-" else None
     resource = os.environ.get("RESOURCE") or None  # multi-fidelity: brackets of rungs
+    if os.environ.get("OBJECTIVES"):  # accuracy against the weights' size
+        extra = {{**extra, "objectives": {{"score": "maximize", "size": "minimize"}},
+                 "scoring": {{"score": "accuracy",
+                             "size": lambda m, X, y: float(abs(m.model_.coef_).sum())}}}}
     search = cls(LoggedClassifier(), {{"C": Real(1e-3, 1e3, log=True),
                                        "tol": Real(1e-5, 1e-2, log=True)}},
                  n_iter=24, cv=3, random_state=11, refit=False, checkpoint=checkpoint,
                  resource=resource, **extra)
     search.fit(X, y)
+    key = "mean_test_score" if "mean_test_score" in search.cv_results_ else "rank_pareto"
     json.dump({{"params": search.cv_results_["params"],
-               "scores": search.cv_results_["mean_test_score"].tolist(),
+               "scores": search.cv_results_[key].tolist(),
                "iteration": search.cv_results_["iteration"].tolist(),
                "n_resources": [int(n) for n in search.cv_results_.get("n_resources", [])]}},
               open(sys.argv[3], "w"))
@@ -58,11 +63,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def run(tmp_path, name, checkpoint, result, fit_log, delay, wait=True, resource=""):
+def run(tmp_path, name, checkpoint, result, fit_log, delay, wait=True, resource="",
+        objectives=""):
     script = tmp_path / "search.py"
     script.write_text(SCRIPT.format(tests=str(Path(__file__).parent)))
     env = {**os.environ, "FIT_LOG": str(fit_log), "FIT_DELAY": str(delay),
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "RESOURCE": resource}
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "RESOURCE": resource,
+           "OBJECTIVES": objectives}
     proc = subprocess.Popen([sys.executable, str(script), name, str(checkpoint), str(result)],
                             env=env)
     if wait:
@@ -76,13 +83,16 @@ def batches_in(journal):
     return sum(1 for line in journal.read_text().splitlines() if '"batch"' in line)
 
 
-@pytest.mark.parametrize("name", sorted(SEARCHES))
-def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name):
+@pytest.mark.parametrize("name, objectives", [(name, "") for name in sorted(SEARCHES)]
+                         + [("genetic", "yes"), ("bayes-gp", "yes")])
+def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name, objectives):
+    """Also with two objectives (the scores compared are then the Pareto ranks)."""
     whole = tmp_path / "whole.json"
-    run(tmp_path, name, "-", whole, tmp_path / "whole.log", delay=0)
+    run(tmp_path, name, "-", whole, tmp_path / "whole.log", delay=0, objectives=objectives)
 
     journal, fit_log, result = tmp_path / "journal.jsonl", tmp_path / "fits.log", tmp_path / "r.json"
-    proc = run(tmp_path, name, journal, result, fit_log, delay=0.05, wait=False)
+    proc = run(tmp_path, name, journal, result, fit_log, delay=0.05, wait=False,
+               objectives=objectives)
     deadline = time.monotonic() + 240
     while batches_in(journal) < 2:
         assert proc.poll() is None, "the search ended before it could be killed"
@@ -102,7 +112,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name):
     assert n_journaled >= 2
     n_fits_before = len(fit_log.read_text().splitlines())
 
-    run(tmp_path, name, journal, result, fit_log, delay=0)
+    run(tmp_path, name, journal, result, fit_log, delay=0, objectives=objectives)
     expected, resumed = json.loads(whole.read_text()), json.loads(result.read_text())
     assert resumed == expected
 

@@ -151,6 +151,24 @@ def test_a_multi_fidelity_search_logs_each_rung_with_its_resource(client):
         assert run.info.run_name == f"candidate {i} at {results['n_resources'][i]}"
 
 
+def test_a_search_of_several_objectives_tags_its_front(client):
+    logger = MLflowLogger(experiment_name="sksearch", log_model=False)
+    fitted = search([logger], n_iter=9, scoring={"accuracy": "accuracy", "size": weights_size},
+                    objectives={"accuracy": "maximize", "size": "minimize"},
+                    refit=False).fit(X, Y)
+    (parent,), candidates = runs_of(client)
+    front = fitted.pareto_front_
+    assert 0 < len(front) < 9
+    assert parent.data.tags["sksearch.pareto_front"] == ",".join(map(str, front))
+    tagged = sorted(i for i, run in candidates.items()
+                    if run.data.tags.get("sksearch.pareto_front") == "true")
+    assert tagged == front.tolist()
+
+
+def weights_size(model, X, y):
+    return float(np.abs(model.coef_).sum())
+
+
 def test_a_broken_store_is_refused_before_any_fit(tmp_path, monkeypatch):
     monkeypatch.delenv("MLFLOW_ALLOW_FILE_STORE", raising=False)
     previous = mlflow.get_tracking_uri()

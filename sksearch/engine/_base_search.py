@@ -34,6 +34,7 @@ from sklearn.utils.validation import indexable
 from ._callbacks import batch_callback_runner, check_batch_callbacks
 from .inputs._docs import complete_class
 from .inputs._checks import check_fit_inputs
+from .inputs._objectives import check_objectives, check_optimizer_objectives
 from ._fingerprint import fingerprint
 from ._fitting import Fits
 from ._journal import Checkpoint
@@ -68,7 +69,8 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
     """Base class of the searches that drive an ask/tell optimizer.
 
     A subclass implements ``_make_optimizer(layout, random_state, budget)``
-    (it may read fitted attributes such as ``n_splits_``) and may implement
+    (it may read fitted attributes such as ``n_splits_``; with ``objectives``
+    the optimizer takes ``n_objectives=self._n_objectives()``) and may implement
     ``_extra_results(optimizer, rows)`` (more ``cv_results_`` columns); its
     ``__init__`` takes its own parameters plus ``**common`` for the ones
     below, which are merged into its signature so that ``get_params`` and
@@ -114,6 +116,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         "factor": [Interval(Real, 1, None, closed="neither")],
         "reuse_fits": ["boolean"],
         "reuse_memory": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "objectives": "no_validation",  # checked in fit, with the spelling that works
     }
 
     @abstractmethod
@@ -144,6 +147,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         factor=3,
         reuse_fits=True,
         reuse_memory="auto",
+        objectives=None,
         **unknown,
     ):
         if unknown:
@@ -174,12 +178,18 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         self.factor = factor
         self.reuse_fits = reuse_fits
         self.reuse_memory = reuse_memory
+        self.objectives = objectives
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         complete_class(cls, BaseOptimizerSearch.__init__)
 
     # -------------------------------------------------------------- strategy
+    def _n_objectives(self):
+        """How many objectives the optimizer of ``_make_optimizer`` must take
+        (its ``n_objectives``): 1, or the entries of ``objectives``."""
+        return 1 if not isinstance(self.objectives, dict) else max(1, len(self.objectives))
+
     @abstractmethod
     def _make_optimizer(self, layout, random_state, budget):
         """Return the :class:`~sksearch.optimizers.Optimizer` for this fit.
@@ -232,7 +242,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
                     if plan.params.get("sample_weight") is not None else None)
         root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
         root.call_on_fit_task_begin(estimator=self, X=plan.X, y=plan.y, metadata=metadata)
-        results = Results(self, len(plan.splits))
+        results = Results(self, len(plan.splits), plan.objectives)
         try:
             self.stop_reason_ = self._search(plan, results, root)
         except BaseException:
@@ -243,6 +253,8 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         self.scorer_ = getattr(plan.scorers, "_scorers", plan.scorers)
         self._fingerprint = plan.header  # what an initial_candidates reuse checks
         self._set_best(results, plan.refit_metric, plan.resource)
+        if plan.objectives is not None:
+            self.pareto_front_ = np.flatnonzero(self.cv_results_["rank_pareto"] == 1)
         if self.refit:
             self._refit(plan.X, plan.y, plan.routed.estimator.fit, root, metadata)
         root.call_on_fit_task_end(estimator=self, X=plan.X, y=plan.y, metadata=metadata)
@@ -256,6 +268,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         before any side effect (no file is opened, nothing is fitted)."""
         space = Space(self.param_distributions)
         callbacks = check_batch_callbacks(self.batch_callbacks)
+        objectives = check_objectives(self.objectives, self.scoring, self.resource, self.refit)
         scorers, refit_metric = get_scorers(self)
         X, y = indexable(X, y)
         params = check_fit_params(X, params)
@@ -290,11 +303,12 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         # with a resource, defaults are sized for the candidates the budget tries
         per_evaluation = 1.0 if brackets is None else brackets.candidates_per_evaluation()
         exhaustive = space.layout.size <= self.n_iter * per_evaluation
-        optimizer = (Exhaustive(space.layout) if exhaustive else
-                     self._make_optimizer(space.layout, seed, round(budget * per_evaluation)))
+        optimizer = (Exhaustive(space.layout, n_objectives=self._n_objectives()) if exhaustive
+                     else self._make_optimizer(space.layout, seed, round(budget * per_evaluation)))
+        check_optimizer_objectives(self, optimizer)
         return _Plan(space, X, y, params, routed, scorers, refit_metric, splits, callbacks,
                      resource, brackets, header, initial, budget, per_evaluation, exhaustive,
-                     optimizer)
+                     optimizer, objectives)
 
     def _search(self, plan, results, root):
         """Open the journal, compose the evaluator stack, run the loop; why it stopped."""
@@ -352,8 +366,9 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
 
     def _print_batch(self, loop):
         best = f"{loop.best_history[-1]:.6g}" if loop.best_history else "none at full resource"
+        what = "best" if self.objectives is None else "hypervolume"
         print(f"[{type(self).__name__}] batch {loop.iteration}: "
-              f"{loop.schedule.progress(loop)}, best {best}, {loop.elapsed:.1f}s")
+              f"{loop.schedule.progress(loop)}, {what} {best}, {loop.elapsed:.1f}s")
 
     def _set_best(self, results, refit_metric, resource):
         """``multimetric_``, ``best_index_``, ``best_score_``, ``best_params_``.
@@ -423,3 +438,4 @@ class _Plan:
     per_evaluation: float
     exhaustive: bool
     optimizer: object
+    objectives: object

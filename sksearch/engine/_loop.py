@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._warnings import warn
+from ..optimizers._pareto import hypervolume, reference_point
 
 #: Consecutive batches without a new candidate after which a search stops.
 MAX_STALLED_BATCHES = 20
@@ -81,7 +82,8 @@ class Loop:
         ``evaluator.start(iteration, X, rows, rung)`` starts evaluating the
         rows ``rows`` of the batch ``X`` (new, distinct candidates; ``rung``
         None without brackets) and returns a handle whose ``finish()``
-        gives their scores, to maximize (NaN for a failure). A plain
+        gives their scores, to maximize (NaN for a failure): shape ``(n,)``,
+        or ``(n, m)`` for an optimizer of ``m`` objectives. A plain
         callable ``evaluate(iteration, X, rows)`` (``..., rows, rung)``
         with brackets) is evaluated when the loop waits for it.
     n_iter : int
@@ -106,7 +108,10 @@ class Loop:
         Candidate key -> score, in the order evaluated (with brackets: at
         the highest resource it reached).
     best_history : list of float
-        Best finite full-resource score after each full-resource evaluation.
+        Best finite full-resource score after each full-resource evaluation;
+        with several objectives (scores of shape ``(m,)``), the hypervolume
+        of the full-resource scores so far, for a reference point set by the
+        first batch with finite scores.
     spent : float
         The budget spent.
     iteration : int
@@ -148,6 +153,7 @@ class Loop:
         self.stopping = Stopping() if stopping is None else stopping
         self.before_ask, self.on_batch = before_ask, on_batch
         self.scores, self.best_history = {}, []
+        self._front = _FrontVolume()
         self.spent, self.stalled, self.iteration, self.start = 0.0, 0, 0, None
         self.cut = None  # (rows kept, rows asked) of a batch cut to end within max_time
 
@@ -199,9 +205,12 @@ class Loop:
     def record(self, keys, rows, scores, *, cost=1.0, full=True):
         """Record the scores of ``rows``, each costing ``cost`` of the budget
         (``full``: at the full resource, so best scores), then report the batch."""
-        for row, score in zip(rows, np.asarray(scores, dtype=float)):
+        scores = np.asarray(scores, dtype=float)
+        if full and scores.ndim == 2:
+            self.best_history.extend(self._front.add(scores))
+        for row, score in zip(rows, scores):
             self.scores[keys[row]] = score
-            if full:
+            if full and scores.ndim == 1:
                 previous = self.best_history[-1] if self.best_history else -np.inf
                 self.best_history.append(max(previous, score) if np.isfinite(score)
                                          else previous)
@@ -214,8 +223,9 @@ class Loop:
         ones replaced by the worst finite one."""
         known = self.scores if known is None else known
         values = np.array([known[k] for k in keys], dtype=float)
-        finite = np.array([v for v in known.values() if np.isfinite(v)])
-        worst = finite.min() if len(finite) else 0.0
+        seen = np.array(list(known.values()), dtype=float)
+        worst = np.where(np.isfinite(seen), seen, np.inf).min(axis=0)  # per objective
+        worst = np.where(np.isfinite(worst), worst, 0.0)
         return np.where(np.isfinite(values), values, worst)
 
     @property
@@ -285,6 +295,32 @@ class Loop:
         warn(f"max_time={max_time:g} s: the search stopped after {done} at "
              f"{self.elapsed:.1f} s, {over:.1f} s over, for the batch under way to "
              f"finish{cut}. Give a smaller max_time to end sooner.")
+
+
+class _FrontVolume:
+    """The hypervolume of the full-resource scores of several objectives so far.
+
+    Its reference point is set by the first batch with finite scores
+    (:func:`~sksearch.optimizers._pareto.reference_point`) and then kept, so
+    that the volume only grows: what :attr:`Loop.best_history` holds with
+    several objectives (``n_iter_no_change`` and ``tol`` read it).
+    """
+
+    def __init__(self):
+        self.points, self.reference = [], None
+
+    def add(self, scores):
+        """Add a batch's scores (rows, maximized); return the volume after each row."""
+        finite = np.isfinite(scores).all(axis=1)
+        if self.reference is None and finite.any():
+            self.reference = reference_point(scores[finite])
+        volumes = []
+        for score, ok in zip(scores, finite):
+            if ok:
+                self.points.append(score)
+            volumes.append(0.0 if self.reference is None else
+                           hypervolume(np.array(self.points), self.reference))
+        return volumes
 
 
 class _Immediate:

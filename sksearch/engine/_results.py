@@ -14,6 +14,8 @@ from scipy.stats import rankdata
 from sklearn.exceptions import FitFailedWarning
 
 from ._sklearn import format_results
+from .inputs._objectives import check_objective_columns
+from ..optimizers._pareto import non_dominated_ranks
 
 
 class Results:
@@ -24,13 +26,17 @@ class Results:
     search : BaseOptimizerSearch
         For ``_format_results``, ``refit`` and ``error_score``.
     n_splits : int
+    objectives : Objectives, default=None
+        Several objectives (:mod:`sksearch.engine.inputs._objectives`): the
+        scores returned are their columns, and ``cv_results_`` gains
+        ``rank_pareto``.
     """
 
-    def __init__(self, search, n_splits):
-        self.search, self.n_splits = search, n_splits
+    def __init__(self, search, n_splits, objectives=None):
+        self.search, self.n_splits, self.objectives = search, n_splits, objectives
         self.params, self.records, self.more = [], [], {}
         self.cv_results = None
-        self.objective = None  # the cv_results_ key the optimizer maximizes
+        self.objective = None  # the cv_results_ key of the refit metric (or the first)
 
     def __len__(self):
         return len(self.params)
@@ -66,8 +72,8 @@ class Results:
         _rank_finite_first(self.cv_results)
         if self.objective is None:
             self.objective = objective_key(self.cv_results, self.search.refit)
-        scores = np.asarray(self.cv_results[self.objective][-len(candidates):], dtype=float)
-        if len(self.params) == len(candidates) and not np.isfinite(scores).any():
+        scores = self._scores(len(candidates))
+        if len(self.params) == len(candidates) and not _finite_rows(scores).any():
             raise ValueError(
                 f"All {len(candidates)} candidates of the first batch failed to score (their "
                 f"{self.objective} is not finite); the search stops instead of searching "
@@ -80,6 +86,18 @@ class Results:
             warnings.warn(f"One or more of the test scores are non-finite: {scores}",
                           UserWarning, stacklevel=4)
         return scores
+
+    def _scores(self, n):
+        """What the optimizer maximizes for the last ``n`` rows (``(n, m)`` with
+        several objectives, which also rank the rows in ``rank_pareto``)."""
+        if self.objectives is None:
+            return np.asarray(self.cv_results[self.objective][-n:], dtype=float)
+        if len(self.params) == n:
+            check_objective_columns(self.objectives, self.cv_results, self.search.scoring)
+        self.cv_results["rank_pareto"] = pareto_ranks(
+            self.objectives.scores(self.cv_results, len(self.params)),
+            self.cv_results.get("feasible"))
+        return self.objectives.scores(self.cv_results, n)
 
     def _fill_error_scores(self, failed):
         # with a callable scoring, a failed fit's score is error_score alone
@@ -104,6 +122,34 @@ def objective_key(cv_results, refit):
     if isinstance(refit, str) and f"mean_test_{refit}" in cv_results:
         return f"mean_test_{refit}"
     return next(key for key in cv_results if key.startswith("mean_test_"))
+
+
+def pareto_ranks(scores, feasible=None):
+    """``rank_pareto``: 1 for the rows on the front of ``scores`` (maximized
+    columns), 2 for the front once those are removed, and so on.
+
+    Rows with a non-finite score, or not ``feasible``, rank after all the
+    others, together.
+
+    Examples
+    --------
+    >>> pareto_ranks(np.array([[1, 2], [2, 1], [0, 0], [np.nan, 3]])).tolist()
+    [1, 1, 2, 3]
+    """
+    good = _finite_rows(scores)
+    if feasible is not None:
+        good &= np.asarray(feasible, dtype=bool)
+    ranks = np.ones(len(scores), dtype=np.int32)
+    if good.any():
+        ranks[good] = non_dominated_ranks(scores[good])
+        ranks[~good] = ranks[good].max() + 1
+    return ranks
+
+
+def _finite_rows(scores):
+    """Rows whose every score is finite (a vector: its finite entries)."""
+    finite = np.isfinite(scores)
+    return finite if finite.ndim == 1 else finite.all(axis=1)
 
 
 def at_full_resource(cv_results, max_resources=None):

@@ -182,7 +182,19 @@ COMMON_PARAMETERS_DOC = """\
         Bytes (pickled) that the fold models kept for promotion may take;
         beyond it the models of a rung's last candidates are not kept and
         those candidates are fitted from zero if promoted. "auto": a tenth
-        of the machine's memory."""
+        of the machine's memory.
+
+    objectives : dict, default=None
+        Several objectives to trade off: metric name -> ``"maximize"`` or
+        ``"minimize"``. Names are the keys of a multi-metric ``scoring`` (a
+        single metric is ``"score"``) and ``"fit_time"``, ``"score_time"``
+        (``mean_fit_time``, ``mean_score_time``; with a time, results follow
+        the machine's speed). The search then looks for the Pareto front:
+        ``cv_results_["rank_pareto"]`` and ``pareto_front_``; ``refit``
+        chooses the best as in scikit-learn (a metric name or a callable of
+        ``cv_results_``; False: only the front), and ``n_iter_no_change``
+        watches the front's hypervolume. Not with ``resource``. None: the one
+        score that ``scoring`` and ``refit`` name."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).
@@ -214,6 +226,11 @@ COMMON_ATTRIBUTES_DOC = """\
 
     multimetric_ : bool
         Whether several metrics were evaluated.
+
+    pareto_front_ : ndarray of int
+        With ``objectives``: the rows of ``cv_results_`` on the Pareto front
+        (``rank_pareto`` 1: no other candidate is at least as good in every
+        objective and better in one).
 
     stop_reason_ : str
         Why the search stopped: ``"n_iter"``, ``"space_exhausted"``,
