@@ -8,11 +8,17 @@ reference point). Compared: uniform random sampling, sksearch's genetic
 algorithm (NSGA-II), particle swarm (MOPSO), Gaussian process (ParEGO) and
 TPE (MOTPE), and Optuna's ``NSGAIISampler``, ``TPESampler`` (MOTPE) and
 ``GPSampler`` (needs torch), each with ``directions=["maximize",
-"minimize"]``, when Optuna is installed. sksearch's optimizers are
-driven through :func:`benchmarks.pareto_problems.run`, the ask/tell loop
-of the benchmark on functions, with an evaluation that cross-validates;
-Optuna's samplers through ``study.ask`` / ``study.tell`` over the same
-space (:func:`benchmarks.spaces.to_optuna`).
+"minimize"]``, when Optuna is installed. sksearch's strategies run as
+public searches (``GeneticSearchCV``, ``PSOSearchCV``, ``BayesSearchCV``
+with ``surrogate="gp"`` and ``"tpe"``, and the random baseline: a
+``BaseOptimizerSearch`` of sksearch's ``RandomSampler``), each with its
+defaults, ``scoring`` of the task's two scorers, ``objectives=`` and
+``refit=False``; Optuna's samplers through ``study.ask`` / ``study.tell``
+over the same space (:func:`benchmarks.spaces.to_optuna`), scored by
+``cross_validate`` on the same folds with the same scorers. The
+``ask-tell-`` methods (not run by default) drive the same optimizers with
+the settings of :mod:`benchmarks.pareto_functions` through
+:func:`benchmarks.pareto_problems.run`.
 
 Run from the repository root (single thread)::
 
@@ -22,8 +28,14 @@ Run from the repository root (single thread)::
 
 import json
 import time
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from sksearch import BayesSearchCV, GeneticSearchCV, PSOSearchCV
+from sksearch.base import BaseOptimizerSearch
+from sksearch.optimizers import RandomSampler
 
 from .pareto_functions import OPTIMIZERS, argument_parser, available, optuna_sampler
 from .pareto_problems import run
@@ -34,6 +46,41 @@ RECORDS = "benchmarks/results/pareto_tuning.jsonl"
 REPORT = "benchmarks/results/pareto_tuning.md"
 SKSEARCH = ("sksearch-ga", "sksearch-pso", "sksearch-gp", "sksearch-tpe")
 OPTUNA = ("optuna-nsga2", "optuna-tpe", "optuna-gp")
+
+
+class RandomSearch(BaseOptimizerSearch):
+    """The random baseline as a search: sksearch's ``RandomSampler``, with ``objectives``."""
+
+    def __init__(self, estimator, param_distributions, **common):
+        super().__init__(estimator, param_distributions, **common)
+
+    def _make_optimizer(self, layout, random_state, budget):
+        return RandomSampler(layout, random_state=random_state,
+                             n_objectives=self._n_objectives())
+
+
+#: method -> the public search and its own parameters (every default kept).
+SEARCHES = {
+    "random": (RandomSearch, {}),
+    "sksearch-ga": (GeneticSearchCV, {}),
+    "sksearch-pso": (PSOSearchCV, {}),
+    "sksearch-gp": (BayesSearchCV, {"surrogate": "gp"}),
+    "sksearch-tpe": (BayesSearchCV, {"surrogate": "tpe"}),
+}
+
+
+def _search(name):
+    def method(task, seed, budget):
+        search_class, params = SEARCHES[name]
+        search = search_class(task.estimator, task.space, scoring=task.scoring,
+                              objectives=task.objectives, refit=False, n_iter=budget,
+                              cv=task.cv, n_jobs=1, random_state=seed, **params)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            search.fit(task.X, task.y)
+        results = search.cv_results_  # rows in the order evaluated
+        return np.c_[results[f"mean_test_{task.score}"], results[f"mean_test_{task.size}"]]
+    return method
 
 
 def _ask_tell(name):
@@ -60,10 +107,15 @@ def _optuna(name):
 
 
 #: method -> ``method(task, seed, budget)``: the (score, size) of each evaluation, in order.
+#: The ``ask-tell-`` methods drive the same optimizers with the settings of
+#: :mod:`benchmarks.pareto_functions` (10 initial points for GP and TPE, batches of one).
 METHODS = {
-    **{name: _ask_tell(name) for name in ("random", *SKSEARCH)},
+    **{name: _search(name) for name in SEARCHES},
     **{name: _optuna(name.removeprefix("optuna-")) for name in OPTUNA},
+    **{f"ask-tell-{name.removeprefix('sksearch-')}": _ask_tell(name)
+       for name in ("random", *SKSEARCH)},
 }
+DEFAULT_METHODS = (*SEARCHES, *OPTUNA)
 
 
 def benchmark(tasks, methods, seeds, budget):
@@ -142,6 +194,7 @@ def report(records, command):
 def main(argv=None):
     parser = argument_parser(__doc__, 3, 40, {"tasks": TASKS}, METHODS,
                              "one seed, 12 evaluations, one task, no Optuna GP: seconds")
+    parser.set_defaults(methods=list(DEFAULT_METHODS))
     parser.add_argument("--records", help=f"JSON lines of every run (default: {RECORDS})")
     parser.add_argument("--out", help=f"the markdown report (default: {REPORT})")
     args = parser.parse_args(argv)

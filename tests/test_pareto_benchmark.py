@@ -55,3 +55,13 @@ def test_task_hypervolume_is_normalized_by_the_stated_bounds():
     assert task.hypervolume([[0.3, 5.0]]) == 0.0  # the worst score adds nothing
     assert np.isclose(task.hypervolume([[0.65, 100.0]]), 0.5 * (1 - 1 / 3))
     assert np.isclose(task.hypervolume([[0.65, 100.0], [0.65, 1e6]]), 0.5 * (1 - 1 / 3))
+
+
+def test_tuning_ask_tell_methods_give_scores_and_sizes_in_order():
+    from benchmarks import pareto_tuning
+    from benchmarks.pareto_tasks import make_task
+
+    task = make_task("linear")
+    values = pareto_tuning.METHODS["ask-tell-ga"](task, 0, 4)
+    assert values.shape == (4, 2) and len({tuple(v) for v in values}) == 4
+    assert np.all((values[:, 0] > 0) & (values[:, 0] <= 1)) and np.all(values[:, 1] <= 640)
