@@ -151,7 +151,8 @@ def targets(final, tasks, methods):
     """Lines saying, per task, whether every sksearch strategy reaches Optuna's best sampler."""
     lines = []
     for task in tasks:
-        ours = {m: final[task, m] for m in methods if m in SKSEARCH}
+        ours = {m: final[task, m] for m in methods
+                if m in SKSEARCH or m.startswith("ask-tell-") and m != "ask-tell-random"}
         theirs = {m: final[task, m] for m in methods if m in OPTUNA}
         if not ours or not theirs:
             continue
@@ -197,7 +198,15 @@ def main(argv=None):
     parser.set_defaults(methods=list(DEFAULT_METHODS))
     parser.add_argument("--records", help=f"JSON lines of every run (default: {RECORDS})")
     parser.add_argument("--out", help=f"the markdown report (default: {REPORT})")
+    parser.add_argument("--report-from", metavar="RECORDS",
+                        help="run nothing: print the report of these records")
     args = parser.parse_args(argv)
+    if args.report_from:
+        with open(args.report_from) as f:
+            records = [json.loads(line) for line in f]
+        print(report(records, f"python -m benchmarks.pareto_tuning --report-from "
+                              f"{args.report_from}"))
+        return records
     if args.smoke:  # writes only where it is told to
         args.seeds, args.budget, args.tasks = 1, 12, ["boosting"]
         args.methods = [m for m in args.methods if m != "optuna-gp"]
@@ -206,6 +215,8 @@ def main(argv=None):
     records = benchmark(args.tasks, available(args.methods), range(args.seeds), args.budget)
     command = ("OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchmarks.pareto_tuning "
                f"--seeds {args.seeds} --budget {args.budget}")
+    if args.methods != list(DEFAULT_METHODS):
+        command += " --methods " + " ".join(args.methods)
     text = report(records, command)
     print(text)
     if args.records:
@@ -215,7 +226,6 @@ def main(argv=None):
         with open(args.out, "w") as f:
             f.write("# Several objectives: real tunings, score against model size\n\n" + text)
     return records
-
 
 if __name__ == "__main__":
     main()

@@ -45,6 +45,7 @@ def test_tuning_smoke_mode_records_every_available_method(tmp_path):
         assert np.all(values[:, 1] >= 2)  # every boosted model has at least one split
     assert len(path.read_text().splitlines()) == len(records)
     assert all(f"| {m} |" in out.read_text() for m in methods)
+    assert pareto_tuning.main(["--report-from", str(path)]) == records
 
 
 def test_task_hypervolume_is_normalized_by_the_stated_bounds():
