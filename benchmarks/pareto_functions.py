@@ -35,20 +35,26 @@ def _sksearch(build):
     return method
 
 
+def optuna_sampler(name, seed):
+    """Optuna's sampler ``name`` ("nsga2", "tpe": MOTPE, or "gp") as every benchmark of
+    several objectives configures it."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if name == "nsga2":
+        return optuna.samplers.NSGAIISampler(seed=seed)
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True,
+                                          n_startup_trials=N_INITIAL_POINTS)
+    return optuna.samplers.GPSampler(seed=seed, n_startup_trials=N_INITIAL_POINTS)
+
+
 def _optuna(sampler_name):
     def method(problem, seed, budget):
         import optuna
 
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        samplers = {
-            "nsga2": lambda: optuna.samplers.NSGAIISampler(seed=seed),
-            "tpe": lambda: optuna.samplers.TPESampler(seed=seed, multivariate=True,
-                                                      n_startup_trials=N_INITIAL_POINTS),
-            "gp": lambda: optuna.samplers.GPSampler(seed=seed,
-                                                    n_startup_trials=N_INITIAL_POINTS),
-        }
         study = optuna.create_study(directions=["minimize"] * problem.n_objectives,
-                                    sampler=samplers[sampler_name]())
+                                    sampler=optuna_sampler(sampler_name, seed))
 
         def objective(trial):
             x = [trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(problem.n_dims)]
@@ -59,17 +65,21 @@ def _optuna(sampler_name):
     return method
 
 
+#: ``build(layout, n_objectives, seed, budget)`` of each sksearch optimizer compared.
+OPTIMIZERS = {
+    "random": lambda layout, m, seed, budget: RandomSampler(
+        layout, random_state=seed, n_objectives=m),
+    "sksearch-ga": lambda layout, m, seed, budget: GeneticAlgorithm(
+        layout, n_iter=budget, random_state=seed, n_objectives=m),
+    "sksearch-pso": lambda layout, m, seed, budget: ParticleSwarm(
+        layout, n_iter=budget, random_state=seed, n_objectives=m),
+    "sksearch-gp": lambda layout, m, seed, budget: BayesianOptimizer(
+        layout, n_initial_points=N_INITIAL_POINTS, random_state=seed, n_objectives=m),
+    "sksearch-tpe": lambda layout, m, seed, budget: TreeParzenEstimator(
+        layout, n_initial_points=N_INITIAL_POINTS, random_state=seed, n_objectives=m),
+}
 METHODS = {
-    "random": _sksearch(lambda layout, m, seed, budget: RandomSampler(
-        layout, random_state=seed, n_objectives=m)),
-    "sksearch-ga": _sksearch(lambda layout, m, seed, budget: GeneticAlgorithm(
-        layout, n_iter=budget, random_state=seed, n_objectives=m)),
-    "sksearch-pso": _sksearch(lambda layout, m, seed, budget: ParticleSwarm(
-        layout, n_iter=budget, random_state=seed, n_objectives=m)),
-    "sksearch-gp": _sksearch(lambda layout, m, seed, budget: BayesianOptimizer(
-        layout, n_initial_points=N_INITIAL_POINTS, random_state=seed, n_objectives=m)),
-    "sksearch-tpe": _sksearch(lambda layout, m, seed, budget: TreeParzenEstimator(
-        layout, n_initial_points=N_INITIAL_POINTS, random_state=seed, n_objectives=m)),
+    **{name: _sksearch(build) for name, build in OPTIMIZERS.items()},
     "optuna-nsga2": _optuna("nsga2"),
     "optuna-tpe": _optuna("tpe"),
     "optuna-gp": _optuna("gp"),
@@ -120,14 +130,23 @@ def table(results, problems, methods, seeds, budget):
     return "\n".join(lines) + "\n"
 
 
+def argument_parser(doc, seeds, budget, problems, methods, smoke):
+    """The options of a benchmark of several objectives: ``--seeds``, ``--budget``,
+    ``--problems`` (or ``--tasks``: the first of ``problems``), ``--methods`` and
+    ``--smoke`` (what it runs: ``smoke``)."""
+    (flag, names), = problems.items()
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--budget", type=int, default=budget)
+    parser.add_argument(f"--{flag}", nargs="+", default=list(names), choices=list(names))
+    parser.add_argument("--methods", nargs="+", default=list(methods), choices=list(methods))
+    parser.add_argument("--smoke", action="store_true", help=smoke)
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--budget", type=int, default=60)
-    parser.add_argument("--problems", nargs="+", default=list(PROBLEMS))
-    parser.add_argument("--methods", nargs="+", default=list(METHODS))
-    parser.add_argument("--smoke", action="store_true",
-                        help="one seed, 16 evaluations, ZDT1, no Optuna GP: seconds")
+    parser = argument_parser(__doc__, 5, 60, {"problems": PROBLEMS}, METHODS,
+                             "one seed, 16 evaluations, ZDT1, no Optuna GP: seconds")
     parser.add_argument("--out", help="write the table to this markdown file")
     args = parser.parse_args(argv)
     if args.smoke:
