@@ -24,10 +24,13 @@ class Results:
     search : BaseOptimizerSearch
         For ``_format_results``, ``refit`` and ``error_score``.
     n_splits : int
+    constraints : Constraints, default=None
+        Its outcome constraints mark each row (``cv_results_["feasible"]``);
+        the rows that break one score NaN for the optimizer.
     """
 
-    def __init__(self, search, n_splits):
-        self.search, self.n_splits = search, n_splits
+    def __init__(self, search, n_splits, constraints=None):
+        self.search, self.n_splits, self.constraints = search, n_splits, constraints
         self.params, self.records, self.more = [], [], {}
         self.cv_results = None
         self.objective = None  # the cv_results_ key the optimizer maximizes
@@ -79,6 +82,8 @@ class Results:
         if not np.isfinite(scores[~fit_failed]).all():  # failed fits were warned about
             warnings.warn(f"One or more of the test scores are non-finite: {scores}",
                           UserWarning, stacklevel=4)
+        if self.constraints is not None:
+            scores = self.constraints.mark(self.cv_results, scores)
         return scores
 
     def _fill_error_scores(self, failed):
