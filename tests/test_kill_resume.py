@@ -44,10 +44,12 @@ SCRIPT = textwrap.dedent(
     y = y[:200]
     checkpoint = sys.argv[2] if sys.argv[2] != "-" else None
     resource = os.environ.get("RESOURCE") or None  # multi-fidelity: brackets of rungs
+    # CONSTRAINED: the parameter constraint of tests/test_constraints.py
+    constraints = [lambda p: p["C"] * p["tol"] < 0.01] if os.environ.get("CONSTRAINED") else None
     search = cls(LoggedClassifier(), {{"C": Real(1e-3, 1e3, log=True),
                                        "tol": Real(1e-5, 1e-2, log=True)}},
                  n_iter=24, cv=3, random_state=11, refit=False, checkpoint=checkpoint,
-                 resource=resource, **extra)
+                 resource=resource, constraints=constraints, **extra)
     search.fit(X, y)
     json.dump({{"params": search.cv_results_["params"],
                "scores": search.cv_results_["mean_test_score"].tolist(),

@@ -116,7 +116,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         "factor": [Interval(Real, 1, None, closed="neither")],
         "reuse_fits": ["boolean"],
         "reuse_memory": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
-        "constraints": [list, tuple, None],
+        "constraints": [list, tuple, str, callable, None],  # a lone one: fit says what to write
     }
 
     @abstractmethod

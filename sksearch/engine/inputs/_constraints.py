@@ -150,9 +150,14 @@ def check_constraints(constraints, space, scorers, *, seed, scoring=None, resour
     resource : Resource, default=None
         Outcome constraints are refused with a resource.
     """
+    if isinstance(constraints, str) or callable(constraints):
+        spelled = getattr(constraints, "__name__", None) or repr(constraints)
+        raise ValueError(f"constraints={constraints!r} is not a list; write "
+                         f"constraints=[{spelled}] (a list of {_SPELLINGS})")
     if constraints is None or len(constraints) == 0:
         return None
     parameter, outcome = [], []
+    scorers = getattr(scorers, "_scorers", scorers)  # a multi-metric scorer holds a dict
     names = list(scorers) if isinstance(scorers, dict) else ["score"]
     for i, item in enumerate(constraints):
         if isinstance(item, str):
