@@ -2,23 +2,18 @@
 before any fit, and outcome constraints mark rows that are then never best."""
 
 import json
-import os
 import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils._param_validation import InvalidParameterError
 
-from sksearch.base import BaseOptimizerSearch
 from sksearch.engine.inputs import _constraints
 from sksearch.optimizers import BayesianOptimizer, ParticleSwarm, RandomSampler
 from sksearch.optimizers._constrained import Constrained
 from sksearch.space import Integer, Real, Space
 
-from conftest import SEARCHES, CountingLogistic
+from conftest import SEARCHES, CountingLogistic, RandomSearch
 from test_kill_resume import test_sigkill_then_resume_equals_an_uninterrupted_run
 from test_plan import _refused_leaves_nothing
 
@@ -31,22 +26,18 @@ def below_one_hundredth(p):
     return p["C"] * p["tol"] < 0.01
 
 
-class LoggedLogistic(ClassifierMixin, BaseEstimator):
-    """Logistic regression that appends the parameters of every fit to the file ``log``
+class LoggedLogistic(CountingLogistic):
+    """A logistic regression that appends the parameters of every fit to the file ``log``
     (fits run in other processes with n_jobs=2)."""
 
     def __init__(self, C=1.0, tol=1e-4, log=None):
-        self.C, self.tol, self.log = C, tol, log
+        super().__init__(C=C, tol=tol)
+        self.log = log
 
     def fit(self, X, y):
         with open(self.log, "a") as f:
             f.write(json.dumps({"C": self.C, "tol": self.tol}) + "\n")
-        self.model_ = LogisticRegression(C=self.C, tol=self.tol, max_iter=200).fit(X, y)
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict(self, X):
-        return self.model_.predict(X)
+        return super().fit(X, y)
 
 
 def fitted(log):
@@ -246,12 +237,9 @@ class RecordingSampler(RandomSampler):
         type(self).told.extend(np.asarray(y, dtype=float).tolist())
 
 
-class RecordingSearch(BaseOptimizerSearch):
-    def __init__(self, estimator, param_distributions, **common):
-        super().__init__(estimator, param_distributions, **common)
-
+class RecordingSearch(RandomSearch):
     def _make_optimizer(self, layout, random_state, budget):
-        return RecordingSampler(layout, batch_size=4, random_state=random_state)
+        return RecordingSampler(layout, batch_size=self.batch_size, random_state=random_state)
 
 
 def test_a_row_breaking_an_outcome_constraint_is_told_as_a_failure():
