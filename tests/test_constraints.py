@@ -297,3 +297,22 @@ def test_a_swarm_is_told_its_own_positions_and_the_worst_score_where_replaced():
     broken = swarm.position_[:, 0] >= 0.5
     assert broken.any()  # its own positions, the infeasible ones among them
     assert (swarm.best_score_[broken] == 0.0).all()  # told the worst score
+
+
+def test_a_model_whose_proposal_is_replaced_is_told_its_own_point_and_keeps_no_pending():
+    space = Space({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)})
+    inner = BayesianOptimizer(space.layout, n_initial_points=6, batch_size=1, random_state=0)
+    opt = Constrained(inner, lambda X: np.asarray(X)[:, 0] < 0.3, random_state=0)
+    inner.known.feasible = None  # its design and proposals ignore the constraint
+    worst, replaced = np.inf, 0
+    for _ in range(5):
+        X = opt.ask()
+        assert (X[:, 0] < 0.3).all()
+        worst = min(worst, (-X[:, 1]).min())
+        before = len(inner.y_)
+        opt.tell(X, -X[:, 1])
+        assert len(inner.pending) == 0
+        own = inner.X_[before:][:, 0] >= 0.3  # its own infeasible points: told the worst
+        assert (inner.y_[before:][own] == worst).all()
+        replaced += own.sum()
+    assert replaced > 0
