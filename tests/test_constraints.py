@@ -14,7 +14,7 @@ from sksearch.optimizers._constrained import Constrained
 from sksearch.space import Integer, Real, Space
 
 from conftest import SEARCHES, CountingLogistic, RandomSearch
-from test_kill_resume import test_sigkill_then_resume_equals_an_uninterrupted_run
+import test_kill_resume  # its test, run with the constraint (not collected here again)
 from test_plan import _refused_leaves_nothing
 
 X, Y = load_iris(return_X_y=True)
@@ -118,7 +118,7 @@ def test_n_jobs_1_and_2_give_the_same_results(name):
 def test_sigkill_then_resume_equals_an_uninterrupted_constrained_run(tmp_path, monkeypatch,
                                                                       name):
     monkeypatch.setenv("CONSTRAINED", "1")
-    test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name)
+    test_kill_resume.test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, name)
     resumed = json.loads((tmp_path / "r.json").read_text())
     assert all(below_one_hundredth(p) for p in resumed["params"])
 

@@ -21,12 +21,13 @@ class Constrained(Optimizer):
     * **inside the optimizer**, for those that keep a
       :class:`~sksearch.optimizers._distinct.KnownPoints` (the swarm, the
       population, the GP and the TPE): an infeasible point counts as taken,
-      so the acquisition's global sample, the TPE's candidates and a
-      population's prescreened children skip it (rejection among the
-      candidates a proposal is chosen from), and a point asked anyway
-      (an initial design, a particle's move, a child) is *repaired*: moved
-      to the nearest free point found among nudges of growing size, then
-      uniform draws (:meth:`KnownPoints.free_near`). The optimizer's own
+      so the acquisition's global sample and a population's prescreened
+      children skip it (rejection among the candidates a proposal is chosen
+      from), and a point asked anyway (an initial design, a particle's
+      move, a child, the TPE's best candidate: see its
+      ``repairs_proposals``) is *repaired*: moved to the nearest free point
+      found among nudges of growing size, then uniform draws
+      (:meth:`KnownPoints.free_near`). The optimizer's own
       batches, its pending ones included, are then feasible as it knows them;
     * **rejection** for what is still infeasible (a sampler that keeps no
       points, or a repair that found nothing): the row is replaced by a

@@ -191,10 +191,10 @@ COMMON_PARAMETERS_DOC = """\
           the candidate may be fitted), e.g. ``lambda p: p["max_leaf_nodes"]
           <= 2 ** p["max_depth"]``. A candidate that breaks one is never
           fitted and does not count in ``n_iter``: every strategy proposes
-          feasible candidates only (the GP, the TPE and the population
-          reject infeasible ones among the candidates they choose from;
-          a point asked anyway, such as an initial design's or a particle's,
-          is moved to the nearest feasible point found, or drawn again).
+          feasible candidates only (the GP and the population reject
+          infeasible ones among the candidates they choose from; the TPE's
+          best candidate, a particle's move and an initial design's points
+          are moved to the nearest feasible point found, or drawn again).
           Before any fit the feasible part of the space is estimated on
           2,000 uniform points (the whole space when it is finite and
           small): an empty or tiny one (below 0.1%) is refused, naming the
