@@ -151,6 +151,21 @@ class BayesSearchCV(BaseOptimizerSearch):
     True
     >>> search.cv_results_["iteration"][:9].tolist()  # initial design, then batches of 3
     [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+    Candidates that break a parameter constraint are never fitted; an
+    outcome constraint marks the rows it rejects, which are never best:
+
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from sksearch.space import Integer
+    >>> shallow = lambda p: p["max_leaf_nodes"] <= 2 ** p["max_depth"]
+    >>> search = BayesSearchCV(DecisionTreeClassifier(random_state=0),
+    ...                        {"max_depth": Integer(1, 6), "max_leaf_nodes": Integer(2, 40)},
+    ...                        constraints=[shallow, "score <= 0.96"], surrogate="tpe",
+    ...                        n_iter=12, cv=3, random_state=0).fit(X, y)
+    >>> all(shallow(p) for p in search.cv_results_["params"])
+    True
+    >>> bool(search.cv_results_["feasible"][search.best_index_]), bool(search.best_score_ <= 0.96)
+    (True, True)
     """
 
     _parameter_constraints = no_bools({

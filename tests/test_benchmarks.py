@@ -430,3 +430,22 @@ def test_performance_report_has_every_table_in_one_run(tmp_path):
     assert "sksearch TPE at or below Optuna's TPE on" in report
     assert "| sksearch-ga |" in report
     assert "| sksearch-pso |" in report and "| sklearn-random |" in report
+
+
+@pytest.mark.parametrize("strategy", ["gp", "tpe"])
+def test_the_constraints_benchmark_evaluates_only_feasible_points(strategy, monkeypatch):
+    import benchmarks.constraints as bench
+    from sksearch._testing import make_function
+
+    loops = []
+
+    def minimize(optimizer, function, budget):  # the benchmark's, keeping its loop
+        return real(optimizer, function, budget, before_ask=loops.append)
+
+    real = bench.minimize
+    monkeypatch.setattr(bench, "minimize", minimize)
+    feasible = bench.linear_cut(make_function("branin", seed=0))
+    for variant in ("reject", "repair"):
+        value = bench.run("branin", strategy, variant, seed=0, budget=14)
+        rows = np.array([np.frombuffer(key) for key in loops[-1].scores])
+        assert len(rows) == 14 and feasible(rows).all() and np.isfinite(value)

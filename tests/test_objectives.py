@@ -300,3 +300,18 @@ def test_multi_fidelity_with_objectives_ranks_the_full_resource_rows(name):
     np.testing.assert_array_equal(results["rank_pareto"][full], pareto_ranks(scores[full]))
     assert (results["rank_pareto"][~full] > results["rank_pareto"][full].max()).all()
     assert full[fitted.best_index_]
+
+
+def test_objectives_with_constraints_of_both_kinds():
+    fitted = search("genetic", n_iter=14,
+                    constraints=[lambda p: p["min_samples_leaf"] <= 4 * p["max_depth"],
+                                 "n_leaves <= 4"]).fit(X, y)
+    results = fitted.cv_results_
+    assert all(p["min_samples_leaf"] <= 4 * p["max_depth"] for p in results["params"])
+    feasible = results["feasible"]
+    np.testing.assert_array_equal(feasible, results["mean_test_n_leaves"] <= 4)
+    assert feasible.any() and not feasible.all()
+    scores = np.column_stack([results["mean_test_accuracy"], -results["mean_test_n_leaves"]])
+    np.testing.assert_array_equal(results["rank_pareto"], pareto_ranks(scores, feasible))
+    assert feasible[fitted.pareto_front_].all()
+    assert feasible[fitted.best_index_]

@@ -35,6 +35,7 @@ from ._callbacks import batch_callback_runner, check_batch_callbacks
 from .inputs._docs import complete_class
 from .inputs._checks import check_fit_inputs
 from .inputs._objectives import check_objectives, check_optimizer_objectives
+from .inputs._constraints import check_constraints, eligible_rows
 from ._fingerprint import fingerprint
 from ._fitting import Fits
 from ._journal import Checkpoint
@@ -62,6 +63,7 @@ from ._sklearn import (
 from ._warm_start import initial_batch
 from .._warnings import warn
 from ..optimizers import Exhaustive
+from ..optimizers._constrained import Constrained
 from ..space import Space
 
 
@@ -117,6 +119,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         "reuse_fits": ["boolean"],
         "reuse_memory": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "objectives": "no_validation",  # checked in fit, with the spelling that works
+        "constraints": [list, tuple, str, callable, None],  # a lone one: fit says what to write
     }
 
     @abstractmethod
@@ -148,6 +151,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         reuse_fits=True,
         reuse_memory="auto",
         objectives=None,
+        constraints=None,
         **unknown,
     ):
         if unknown:
@@ -179,6 +183,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         self.reuse_fits = reuse_fits
         self.reuse_memory = reuse_memory
         self.objectives = objectives
+        self.constraints = constraints
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -243,7 +248,8 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         root = root_callback_context(self, max_subtasks=1 + (self.refit is not False))
         root.call_on_fit_task_begin(estimator=self, X=plan.X, y=plan.y, metadata=metadata)
         results = Results(self, len(plan.splits), plan.objectives,
-                          None if plan.resource is None else plan.resource.ladder[-1])
+                          None if plan.resource is None else plan.resource.ladder[-1],
+                          plan.constraints)
         try:
             self.stop_reason_ = self._search(plan, results, root)
         except BaseException:
@@ -291,11 +297,15 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
                  f"resource={resource.name!r} saves nothing. Give n_iter below "
                  f"{n} for brackets of successive halving, or no resource.")
             resource = resource.full_only()
+        constraints = check_constraints(self.constraints, space, scorers, seed=seed,
+                                        scoring=self.scoring, resource=resource)
         header = fingerprint(self, space, splits, X, y, params, seed=seed, budget=self.n_iter)
         full = {**self.estimator.get_params(deep=True), "n_samples": num_samples(X)}
         if resource is not None:  # what a full-resource evaluation sets
             full[resource.name] = resource.ladder[-1]
         initial = initial_batch(self.initial_candidates, space, header, splits, full)
+        if constraints is not None:
+            constraints.check_initial(initial[1])
         seed, budget = (seed, self.n_iter) if self.checkpoint is None else Checkpoint.peek(
             self.checkpoint, header, n_dims=space.layout.n_dims, n_splits=len(splits))
         if resource is not None:
@@ -303,13 +313,18 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         brackets = None if resource is None else Brackets(resource.ladder, self.factor)
         # with a resource, defaults are sized for the candidates the budget tries
         per_evaluation = 1.0 if brackets is None else brackets.candidates_per_evaluation()
-        exhaustive = space.layout.size <= self.n_iter * per_evaluation
+        n_feasible = getattr(constraints, "n_feasible", None)  # counted in a small finite space
+        size = space.layout.size if n_feasible is None else n_feasible
+        exhaustive = size <= self.n_iter * per_evaluation
         optimizer = (Exhaustive(space.layout, n_objectives=self._n_objectives()) if exhaustive
                      else self._make_optimizer(space.layout, seed, round(budget * per_evaluation)))
         check_optimizer_objectives(self, optimizer)
+        if constraints is not None and constraints.parameter:
+            optimizer = Constrained(optimizer, constraints.feasible, random_state=[seed, 1],
+                                    drop=exhaustive)
         return _Plan(space, X, y, params, routed, scorers, refit_metric, splits, callbacks,
                      resource, brackets, header, initial, budget, per_evaluation, exhaustive,
-                     optimizer, objectives)
+                     optimizer, objectives, constraints)
 
     def _search(self, plan, results, root):
         """Open the journal, compose the evaluator stack, run the loop; why it stopped."""
@@ -395,6 +410,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
             ranks = np.asarray(cv_results[f"rank_test_{refit_metric}"], dtype=float)
             if resource is not None:
                 ranks = np.where(resource.best_rows(cv_results), ranks, np.inf)
+            ranks = np.where(eligible_rows(cv_results), ranks, np.inf)  # outcome constraints
             index = int(ranks.argmin())
             self.best_score_ = cv_results[f"mean_test_{refit_metric}"][index]
         self.best_index_ = index
@@ -440,3 +456,4 @@ class _Plan:
     exhaustive: bool
     optimizer: object
     objectives: object
+    constraints: object

@@ -318,8 +318,8 @@ class _FrontVolume:
         for score, ok in zip(scores, finite):
             if ok:
                 self.points.append(score)
-            volumes.append(0.0 if self.reference is None else
-                           hypervolume(np.array(self.points), self.reference))
+            volumes.append(hypervolume(np.array(self.points), self.reference) if self.points
+                           else 0.0)
         return volumes
 
 

@@ -32,11 +32,14 @@ class Results:
         ``rank_pareto``, over the rows at ``max_resources``.
     max_resources : int, default=None
         With a resource, the full one.
+    constraints : Constraints, default=None
+        Its outcome constraints mark each row (``cv_results_["feasible"]``);
+        the rows that break one score NaN for the optimizer.
     """
 
-    def __init__(self, search, n_splits, objectives=None, max_resources=None):
+    def __init__(self, search, n_splits, objectives=None, max_resources=None, constraints=None):
         self.search, self.n_splits, self.objectives = search, n_splits, objectives
-        self.max_resources = max_resources
+        self.max_resources, self.constraints = max_resources, constraints
         self.params, self.records, self.more = [], [], {}
         self.cv_results = None
         self.objective = None  # the cv_results_ key of the refit metric (or the first)
@@ -88,20 +91,23 @@ class Results:
         if not np.isfinite(scores[~fit_failed]).all():  # failed fits were warned about
             warnings.warn(f"One or more of the test scores are non-finite: {scores}",
                           UserWarning, stacklevel=4)
+        if self.constraints is not None:
+            scores = self.constraints.mark(self.cv_results, scores)
+        if self.objectives is not None:  # feasible rows at the full resource
+            eligible = at_full_resource(self.cv_results, self.max_resources)
+            if "feasible" in self.cv_results:
+                eligible &= np.asarray(self.cv_results["feasible"], dtype=bool)
+            self.cv_results["rank_pareto"] = pareto_ranks(
+                self.objectives.scores(self.cv_results, len(self.params)), eligible)
         return scores
 
     def _scores(self, n):
         """What the optimizer maximizes for the last ``n`` rows (``(n, m)`` with
-        several objectives, which also rank the rows in ``rank_pareto``)."""
+        several objectives)."""
         if self.objectives is None:
             return np.asarray(self.cv_results[self.objective][-n:], dtype=float)
         if len(self.params) == n:
             check_objective_columns(self.objectives, self.cv_results, self.search.scoring)
-        eligible = at_full_resource(self.cv_results, self.max_resources)
-        if "feasible" in self.cv_results:
-            eligible &= np.asarray(self.cv_results["feasible"], dtype=bool)
-        self.cv_results["rank_pareto"] = pareto_ranks(
-            self.objectives.scores(self.cv_results, len(self.params)), eligible)
         return self.objectives.scores(self.cv_results, n)
 
     def _fill_error_scores(self, failed):

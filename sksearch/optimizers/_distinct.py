@@ -7,6 +7,10 @@ candidate whose integers and choices are those of a known one and whose
 real parameters all lie within :data:`MIN_DISTANCE` of it (in cube units)
 would be scored the same, up to noise. The search loop is the last guard
 (it never evaluates a key twice); this is how optimizers avoid asking.
+
+With ``constraints=`` the points that break one count as taken too
+(:attr:`KnownPoints.feasible`), so that every optimizer that avoids known
+points also avoids, and repairs, infeasible ones.
 """
 
 import numpy as np
@@ -34,6 +38,10 @@ class KnownPoints:
     ----------
     rows : ndarray of shape (n_known, n_dims)
         The snapped points taken, in the order added.
+    feasible : callable or None
+        ``feasible(X) -> bool mask`` of the points a search may evaluate
+        (its parameter constraints); a point outside it is taken. None:
+        every point may be evaluated.
 
     Examples
     --------
@@ -55,6 +63,7 @@ class KnownPoints:
         self.rows = np.zeros((0, layout.n_dims))
         self._keys = set()
         self._cells = self._cell_keys = None
+        self.feasible = None
 
     def __len__(self):
         return len(self.rows)
@@ -66,6 +75,7 @@ class KnownPoints:
         """An independent copy (e.g. to hold a batch being built)."""
         other = KnownPoints(self.layout)
         other.rows, other._keys = self.rows.copy(), set(self._keys)
+        other.feasible = self.feasible
         other._cells, other._cell_keys = self._cells, self._cell_keys
         return other
 
@@ -81,16 +91,19 @@ class KnownPoints:
         return new
 
     def taken(self, X):
-        """Whether each row of ``X`` is a known candidate or a near-duplicate of one."""
+        """Whether each row of ``X`` is a known candidate or a near-duplicate of one
+        (or breaks a constraint, see :attr:`feasible`)."""
         X = self.layout.snap(X)
         out = np.array([key in self._keys for key in self.layout.keys(X)], dtype=bool)
-        if len(self.rows) == 0 or not self.layout.continuous.any():
-            return out
-        real = self.layout.continuous
-        for i in np.flatnonzero(~out):
-            diff = np.abs(self.rows - X[i])
-            same_discrete = np.all(diff[:, ~real] == 0, axis=1)
-            out[i] = bool(np.any(same_discrete & (diff[:, real].max(axis=1) < MIN_DISTANCE)))
+        if len(self.rows) and self.layout.continuous.any():
+            real = self.layout.continuous
+            for i in np.flatnonzero(~out):
+                diff = np.abs(self.rows - X[i])
+                same_discrete = np.all(diff[:, ~real] == 0, axis=1)
+                out[i] = bool(np.any(same_discrete
+                                     & (diff[:, real].max(axis=1) < MIN_DISTANCE)))
+        if self.feasible is not None and not out.all():
+            out[~out] = ~self.feasible(X[~out])
         return out
 
     def free(self, X, rng):
@@ -148,6 +161,8 @@ class KnownPoints:
                 self._cells = layout.enumerate()
                 self._cell_keys = layout.keys(self._cells)
             free = [j for j, k in enumerate(self._cell_keys) if k not in self._keys]
+            if free and self.feasible is not None:
+                free = [j for j, ok in zip(free, self.feasible(self._cells[free])) if ok]
             if free:
                 distance = ((self._cells[free] - x) ** 2).sum(axis=1)
                 return self._cells[free[int(np.argmin(distance))]].copy()

@@ -90,6 +90,16 @@ class TreeParzenEstimator(ModelBasedOptimizer):
     True
     """
 
+    #: Under parameter constraints (an infeasible point is taken, see
+    #: :class:`~sksearch.optimizers._distinct.KnownPoints`), the best candidate
+    #: is chosen as if unconstrained and, if infeasible, moved to the nearest
+    #: feasible point found, instead of the best feasible candidate: the best
+    #: feasible candidate found the better value in only 21 of 60 runs with the
+    #: optimum cut off by the constraint, 28 of 60 with it feasible
+    #: (``benchmarks.constraints``, 20 seeds of branin, sphere and hartmann6,
+    #: 40 evaluations). The GP rejects: better in 28 of 30 runs.
+    repairs_proposals = True
+
     # A batch asked while the last is evaluated loses more here than the
     # workers gain (benchmarks.ask_ahead: median regret 1.4x over nine test
     # functions, 4.7x on Rosenbrock): each batch waits for the last one's scores.
@@ -144,12 +154,20 @@ class TreeParzenEstimator(ModelBasedOptimizer):
         return self.X_[good], self.X_[~good]
 
     def _best_candidate(self, density_good, density_bad, exclude):
+        ranked = exclude
+        if exclude.feasible is not None and self.repairs_proposals:
+            ranked = exclude.copy()  # candidates ranked as if unconstrained, then repaired
+            ranked.feasible = None
         for _ in range(10):  # in a small space most draws may be known already
             C = self.layout.snap(density_good.sample(self.n_candidates, self.rng))
             ratio = density_good.log_pdf(C) - density_bad.log_pdf(C)
             for i in np.argsort(-ratio, kind="stable"):
-                if not exclude.taken(C[i : i + 1])[0]:
-                    return C[i]
+                if not ranked.taken(C[i : i + 1])[0]:
+                    if ranked is exclude or not exclude.taken(C[i : i + 1])[0]:
+                        return C[i]
+                    repaired = exclude.free_near(C[i], self.rng)
+                    if repaired is not None:
+                        return repaired
         random = self.layout.snap(self.layout.random(self.n_candidates, self.rng))
         fresh = self._fresh(random, exclude)[0]
         return None if exclude.taken(fresh[None])[0] else fresh

@@ -196,14 +196,51 @@ COMMON_PARAMETERS_DOC = """\
         watches the front's hypervolume. With ``resource``, rungs promote by
         non-dominated rank, then crowding, and the front is that of the
         full-resource rows. None: the one score that ``scoring`` and
-        ``refit`` name."""
+        ``refit`` name.
+
+    constraints : list, default=None
+        What a candidate must meet. Each item is either
+
+        - a **parameter constraint**, a callable ``params -> bool`` (True:
+          the candidate may be fitted), e.g. ``lambda p: p["max_leaf_nodes"]
+          <= 2 ** p["max_depth"]``. A candidate that breaks one is never
+          fitted and does not count in ``n_iter``: every strategy proposes
+          feasible candidates only (the GP and the population reject
+          infeasible ones among the candidates they choose from; the TPE's
+          best candidate, a particle's move and an initial design's points
+          are moved to the nearest feasible point found, or drawn again).
+          Before any fit the feasible part of the space is estimated on
+          2,000 uniform points (the whole space when it is finite and
+          small): an empty or tiny one (below 0.1%) is refused, naming the
+          constraint that rejects most; a finite space with at most
+          ``n_iter`` feasible candidates is evaluated completely. A callable
+          that raises, or returns anything but a bool, is refused with the
+          candidate; ``initial_candidates`` that break one are refused. For
+          a union of dicts, read a parameter that may be absent with
+          ``p.get(name)``.
+        - an **outcome constraint**, a string ``"<name> <= <number>"`` (or
+          ``>=``, ``<``, ``>``), judged once a candidate is evaluated:
+          ``<name>`` is a metric of ``scoring`` (its key with several,
+          ``score`` with one), compared with ``mean_test_<name>``, or
+          ``fit_time`` / ``score_time``, compared with ``mean_fit_time`` /
+          ``mean_score_time`` (e.g. ``"fit_time <= 2"``). A candidate that
+          breaks one is marked False in ``cv_results_["feasible"]`` (a
+          column present with outcome constraints), is told to the strategy
+          as a failure (so a model learns to avoid the region), and is
+          never ``best_*``, unless none meets them (then a warning says so
+          and the best of all is chosen). Not with ``resource``: a cheap
+          rung's scores and times are not the full resource's.
+
+        The constraints are part of a checkpoint's identity. See the
+        example of :class:`~sksearch.BayesSearchCV`. None: no constraint."""
 
 #: Docstring text of the fitted attributes every search shares
 #: (``{common_attributes}`` in a class docstring).
 COMMON_ATTRIBUTES_DOC = """\
     cv_results_ : dict of numpy (masked) ndarrays
         Every key of ``RandomizedSearchCV.cv_results_``, in the same format,
-        plus ``iteration`` (the batch a candidate came from).
+        plus ``iteration`` (the batch a candidate came from) and, with
+        outcome ``constraints``, ``feasible`` (whether the row meets them).
 
     best_estimator_ : estimator
         The best candidate refit on the whole data (with ``refit``).

@@ -33,6 +33,8 @@ OTHER_TUNERS_NAMES = {
     "n_random_starts": "n_initial_points of BayesSearchCV",
     "n_calls": "n_iter (the number of distinct candidates)",
     "x0": _INITIAL,
+    "space_constraint": ("constraints=[f] with f(params) -> bool on the dict of parameters "
+                         "(scikit-optimize's space_constraint takes a list of values)"),
     # Optuna
     "n_trials": "n_iter (Optuna's n_trials)",
     "timeout": "max_time (seconds)",
@@ -48,6 +50,9 @@ OTHER_TUNERS_NAMES = {
               "search class choosing the sampler"),
     "sampler": _SEARCH_CLASS,
     "n_startup_trials": "n_initial_points of BayesSearchCV",
+    "constraints_func": ("constraints=[...]: callables params -> bool, True where feasible, "
+                         "judged before a fit, or outcome constraints such as 'fit_time <= 2' "
+                         "(Optuna's constraints_func returns values <= 0 where feasible)"),
     "catch": "error_score (a number scores a failed fit, 'raise' raises its error)",
     "callbacks": _BATCH_CALLBACKS + ", or search.set_callbacks(...) for scikit-learn "
                                     "callbacks such as ProgressBar",
