@@ -16,12 +16,12 @@ model sizes, the best accuracy that the Pareto search and a random search
 of the same budget found within that size.
 
 Measured over ``--seed`` 0 to 2, 60 candidates each (medians): within 300
-leaves the Pareto search's best CV accuracy is 0.9020 against random
-search's 0.8760 (ahead on all three seeds), within 1,000 leaves 0.9105
-against 0.9070 (ahead on two), and with no size limit that matters (3,000
-leaves) 0.9155 against 0.9135: the front costs little at the top and gains
-most for small models. Within 100 leaves, random search found no model on
-one seed of three. A few minutes on two cores.
+leaves the Pareto search's best CV accuracy is 0.9050 against random
+search's 0.8985 (ahead on all three seeds), within 100 leaves 0.8860
+against 0.8810 (ahead on two), within 1,000 leaves 0.9120 against 0.9095
+(ahead on two), and with no size limit that matters (3,000 leaves) 0.9150
+against 0.9135 (ahead on all three): the front costs nothing at the top and
+gains most for small models. A few minutes on two cores.
 
 ``--seed`` sets both searches' ``random_state``. ``SKSEARCH_EXAMPLE_FAST=1``
 (or ``--fast``) shrinks data and budget to a smoke test of a few seconds.
