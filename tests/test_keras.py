@@ -534,6 +534,8 @@ def test_tensorflow_warnings_are_dropped_only_in_quiet_calls():
     handler.emit = records.append
     logger = logging.getLogger("tensorflow")
     logger.addHandler(handler)
+    level = logger.level  # another library's logging set-up (SMAC's) may have changed it
+    logger.setLevel(logging.WARNING)
     try:
         with quiet_tensorflow(0):
             logger.warning("quiet: retracing")
@@ -543,6 +545,7 @@ def test_tensorflow_warnings_are_dropped_only_in_quiet_calls():
         logger.warning("outside: retracing")
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
     assert [r.getMessage() for r in records] == [
         "quiet: an error", "verbose: retracing", "outside: retracing"]
 
