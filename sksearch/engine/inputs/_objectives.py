@@ -57,10 +57,6 @@ class Objectives:
                    for key in self.keys]
         return np.column_stack(columns) * self.signs
 
-    def directions(self):
-        """``{name: "maximize" or "minimize"}``, as written."""
-        return {name: DIRECTIONS[int(sign < 0)] for name, sign in zip(self.names, self.signs)}
-
 
 def metric_names(scoring):
     """Names of the metrics a ``scoring`` gives, or None when only its results say
