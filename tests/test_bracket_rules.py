@@ -157,19 +157,40 @@ def test_the_next_brackets_entry_rung_runs_beside_the_last_rung():
     evaluator = Recording()
     _loop(evaluator).run()
     events = evaluator.events
-    top = events.index(("start", 3, 3, 1))  # bracket 1: 27, 9, 3, then 1 at the full resource
-    # in flight together: bracket 1's last rung and bracket 2's 12 entrants at rung 1
-    assert events[top:top + 4] == [("start", 3, 3, 1), ("start", 4, 1, 12),
-                                   ("finish", 3), ("finish", 4)]
+    top = events.index(("start", 8, 1, 12))  # bracket 2: 12 entrants at rung 1
+    # in flight together: bracket 1's last rung (1 candidate) and bracket 2's entry rung
+    assert events[top - 1:top + 3] == [("start", 7, 3, 1), ("start", 8, 1, 12),
+                                       ("finish", 7), ("finish", 8)]
     starts = [e for e in events if e[0] == "start"]
     assert [e[1] for e in starts] == list(range(len(starts)))  # one iteration per rung
 
 
-def test_a_stop_after_the_last_rung_drops_the_bracket_started_beside_it():
+def test_the_first_bracket_reaches_the_full_resource_with_a_third_of_its_entrants_first():
+    evaluator = Recording()
+    loop = _loop(evaluator)
+    loop.run()
+    starts = [e[2:] for e in evaluator.events if e[0] == "start"]
+    # 9 of the 27 climb alone (9, 3, 1, 1), then the wide climb fits only what they did
+    # not: 18 more at rung 0, and the promoted not evaluated at each rung yet
+    assert starts[:4] == [(0, 9), (1, 3), (2, 1), (3, 1)]
+    assert starts[4] == (0, 18)
+    assert sum(n for rung, n in starts[4:7]) + 9 + 3 + 1 == 27 + 9 + 3
+    assert len(loop.scores) == len(set(loop.scores))
+
+
+def test_a_stop_after_the_narrow_climb_ends_the_search_there():
     evaluator = Recording()
     loop = _loop(evaluator, stopping=Stopping(callback=lambda loop: bool(loop.best_history)))
     assert loop.run() == "callback"
-    assert ("start", 4, 1, 12) in evaluator.events and ("finish", 4) not in evaluator.events
+    assert evaluator.events[-1] == ("finish", 3) and len(loop.scores) == 9
+
+
+def test_a_stop_after_the_last_rung_drops_the_bracket_started_beside_it():
+    evaluator = Recording()
+    stop = Stopping(callback=lambda loop: len(loop.best_history) >= 2)
+    loop = _loop(evaluator, stopping=stop)
+    assert loop.run() == "callback"
+    assert ("start", 8, 1, 12) in evaluator.events and ("finish", 8) not in evaluator.events
     assert len(loop.scores) == 27  # bracket 1 only
 
 

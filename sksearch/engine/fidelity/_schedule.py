@@ -9,6 +9,13 @@ scores first. The arithmetic (plans, promotions, worth, rank agreement) is
 :class:`~sksearch.engine.fidelity._brackets.Brackets`'; this module only
 runs it through the loop.
 
+The search's first bracket, of 27 entrants or more (four rungs), first climbs
+with a ``factor``-th of them (9, then 3, 1 and 1 at the full resource), so that a
+full-resource score comes after a few full-resource fits' worth of CPU;
+then the whole bracket climbs as planned, fitting at each rung only the
+candidates not evaluated there yet. What the narrow climb costs beyond the
+bracket is the few it promoted that the wide climb would not have.
+
 The last rung of a bracket holds one or two candidates: a few fits, while
 the workers could take many. For an optimizer that may be asked before its
 last batch is told (``asks_ahead``, the GP), the next bracket is therefore
@@ -44,6 +51,7 @@ class BracketSchedule:
         self._worth = {}  # candidate key -> value told
         self._rung_scores = {}  # rung -> finite scores seen there
         self._entry = None  # the next bracket, started beside the last rung of this one
+        self._first = True  # no bracket run yet
 
     def warm_start(self, loop, X):
         """Known settings are evaluated at the full resource."""
@@ -69,7 +77,15 @@ class BracketSchedule:
             loop.tell(X, keys, self._worth)
             loop.iteration += 1
             return loop.stop_reason(False, optimizer_asked=False)
-        stop, rung_scores, split_scores = self._climb(loop, entry)
+        known = {}
+        if self._narrow_first(loop, plan):  # a full-resource score early, nearly free
+            counts = [max(1, plan.n[0] // int(self.brackets.factor) ** (j + 1))
+                      for j in range(len(plan.rungs))]
+            stop, rung_scores, _ = self._climb(loop, entry, counts, known)
+            if stop is not None:
+                return stop
+            entry = entry._replace(handle=None)
+        stop, rung_scores, split_scores = self._climb(loop, entry, None, known)
         if len(rung_scores) < len(plan.rungs):  # stopped below the top
             return stop
         self.brackets.learn(plan, rung_scores, after_iteration=loop.iteration - 1,
@@ -85,6 +101,16 @@ class BracketSchedule:
             return stop
         loop.tell(X, keys, self._worth)
         return None
+
+    def _narrow_first(self, loop, plan):
+        """Whether the search's first bracket first climbs with a ``factor``-th of its
+        entrants (9 of 27): they reach the full resource after a fraction of the
+        bracket, and the wide climb that follows reuses every score they got. Only
+        when that is ``factor ** 2`` entrants or more: 1 of 3 (a ladder of three
+        rungs) lost later on the forest of ``benchmarks.fidelity_time``."""
+        first, self._first = self._first, False
+        return (first and getattr(loop.optimizer, "flexible_batch", False)
+                and plan.n[0] // self.brackets.factor >= self.brackets.factor ** 2)
 
     def _ask(self, loop, remaining, pending=frozenset()):
         """Ask the next bracket's entrants and plan it within ``remaining``: an
@@ -132,44 +158,57 @@ class BracketSchedule:
                 rows.append(i)
         return rows
 
-    def _climb(self, loop, entry):
+    def _climb(self, loop, entry, counts=None, known=None):
         """Evaluate the bracket rung by rung; ``(stop reason, each rung's scores, each
-        rung's per-split scores or None)``."""
+        rung's per-split scores or None)``.
+
+        ``counts``: the candidates at each rung (default: the plan's; the first of the
+        bracket's members enter). ``known``: rung index -> (scores, per-split scores,
+        evaluated) over the members, filled as rungs are evaluated; a candidate
+        evaluated at a rung already is not evaluated there again.
+        """
         X, keys, _, plan, members, handle = entry
+        counts, known = (plan.n if counts is None else counts), ({} if known is None else known)
         beside = (getattr(loop.optimizer, "asks_ahead", False) and len(plan.rungs) > 1
-                  and getattr(loop.optimizer, "flexible_batch", False))
-        alive = np.arange(len(members))  # indices into members
+                  and getattr(loop.optimizer, "flexible_batch", False) and counts is plan.n)
+        alive, n = np.arange(counts[0]), len(members)  # indices into members
         rung_scores, split_scores, stop = [], [], None
         for j, rung in enumerate(plan.rungs):
-            scores = np.full(len(members), np.nan)
-            if handle is None:
-                handle = loop.evaluator.start(loop.iteration, X, members[alive].tolist(), rung)
-            if beside and j + 1 == len(plan.rungs):
-                self._entry = self._ask_beside(loop, len(alive) * self.brackets.cost(rung),
-                                               {keys[r] for r in members})
-            scores[alive] = handle.finish()
-            rung_scores.append(scores)
-            split_scores.append(self._split_scores(handle, alive, len(members)))
-            handle = None
-            self._record(loop, X, keys, members[alive], scores[alive], rung)
-            stop = loop.stop_reason(True, optimizer_asked=False)
-            loop.iteration += 1
+            scores, splits, done = known.setdefault(
+                j, (np.full(n, np.nan), [None], np.zeros(n, dtype=bool)))
+            todo = alive[~done[alive]]
+            if len(todo):
+                if handle is None:
+                    handle = loop.evaluator.start(loop.iteration, X, members[todo].tolist(),
+                                                  rung)
+                if beside and j + 1 == len(plan.rungs):
+                    self._entry = self._ask_beside(loop, len(todo) * self.brackets.cost(rung),
+                                                   {keys[r] for r in members})
+                scores[todo], done[todo] = handle.finish(), True
+                splits[0] = self._split_scores(handle, todo, n, splits[0])
+                handle = None
+                self._record(loop, X, keys, members[todo], scores[todo], rung)
+                stop = loop.stop_reason(True, optimizer_asked=False)
+                loop.iteration += 1
+            rung_scores.append(scores.copy())
+            split_scores.append(splits[0])
             if j + 1 == len(plan.rungs) or stop is not None:
                 break
-            alive = alive[self.brackets.promote(scores[alive], plan.n[j + 1])]
+            alive = alive[self.brackets.promote(scores[alive], counts[j + 1])]
         if any(s is None for s in split_scores):
             split_scores = None
         return stop, rung_scores, split_scores
 
     @staticmethod
-    def _split_scores(handle, alive, n):
-        """The per-split scores of a rung (NaN rows for the bracket's other candidates),
-        or None when the evaluator gives none."""
+    def _split_scores(handle, rows, n, splits=None):
+        """``splits`` (NaN rows where not evaluated; new when None) with the per-split
+        scores of the ``rows`` just evaluated, or None when the evaluator gives none."""
         found = getattr(handle, "split_scores", None)
         if found is None:
             return None
-        splits = np.full((n, found.shape[1]), np.nan)
-        splits[alive] = found
+        if splits is None:
+            splits = np.full((n, found.shape[1]), np.nan)
+        splits[rows] = found
         return splits
 
     def _record(self, loop, X, keys, rows, scores, rung):

@@ -181,8 +181,9 @@ COMMON_PARAMETERS_DOC = """\
 
     reuse_memory : int or "auto", default="auto"
         Bytes (pickled) that the fold models kept for promotion may take;
-        beyond it the models of a rung's last candidates are not kept and
-        those candidates are fitted from zero if promoted. "auto": a tenth
+        beyond it the models kept longest are dropped, then those of a
+        rung's last candidates, and those candidates are fitted from zero if
+        promoted. "auto": a tenth
         of the machine's memory."""
 
 #: Docstring text of the fitted attributes every search shares
