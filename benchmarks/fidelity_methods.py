@@ -160,11 +160,13 @@ def _run_sksearch(search_class, params, with_resource, instance, fidelity, n_ite
         run.info.update(
             n_candidates_=list(search.n_candidates_),
             min_resources_=int(search.min_resources_),
-            rung_agreement_={str(k): [float(v[0]), int(v[1])]
+            rung_agreement_={str(k): [float(v[0]), int(v[1])] + [float(x) for x in v[2:]]
                              for k, v in search.rung_agreement_.items()},
             dropped_rungs_=[{"resources": [int(r) for r in d["resources"]],
                              "agreement": float(d["agreement"]), "n_pairs": int(d["n_pairs"]),
-                             "after_iteration": int(d.get("after_iteration", -1))}
+                             "noise_chance": float(d.get("noise_chance", 0.0)),
+                             "after_iteration": int(d.get("after_iteration", -1)),
+                             "back_at_iteration": d.get("back_at_iteration")}
                             for d in search.dropped_rungs_],
         )
     return run

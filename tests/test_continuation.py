@@ -199,3 +199,26 @@ def test_a_continued_balanced_forest_does_not_warn_about_other_data():
                                 resource="n_estimators", min_resources=3, refit=False,
                                 random_state=0).fit(X, Y).cv_results_
     assert (results["continued_from"] > 0).any()
+
+
+def test_models_of_an_earlier_rung_stay_kept_for_a_later_promotion():
+    from sksearch.engine.fidelity._continuation import Continuation, model_bytes
+    from sksearch.engine.fidelity._resources import Resource
+
+    small = RandomForestClassifier(n_estimators=3, random_state=0).fit(X, Y)
+    size = 3 * model_bytes(small)  # one candidate's three fold models
+    kept = Continuation(Resource("n_estimators", [3, 9, 27]), "total", 3,
+                        max_bytes=int(2.5 * size))
+    kept.note(["a", "b"], 3)
+    kept.keep(["a", "b"], [[small] * 3] * 2)  # rung 0 of a narrow first climb
+    kept.note(["b"], 9)
+    kept.keep(["b"], [[small] * 3])  # b promoted: a's rung-0 models stay
+    kept.note(["a"], 9)
+    models, chain, start = kept.plan(["a"], [{"n_estimators": 9}])[0]
+    assert models == [small] * 3 and start == 3 and chain == [{"n_estimators": 9,
+                                                               "warm_start": True}]
+    # beyond the bound, the models kept longest go first: fitted from zero if promoted
+    kept.note(["c", "d"], 3)
+    kept.keep(["c", "d"], [[small] * 3] * 2)
+    kept.note(["b"], 27)
+    assert kept.plan(["b"], [{"n_estimators": 27}])[0] == (None, [{"n_estimators": 27}], 0)

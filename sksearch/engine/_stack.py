@@ -182,15 +182,25 @@ class Evaluator:
 
 
 class _Scored:
+    """``finish()`` gives the scores; then ``split_scores`` holds the per-split ones,
+    shape ``(n_candidates, n_splits)`` (the noise a bracket's drop rule weighs)."""
+
     def __init__(self, handle, results, candidates, more, n_splits):
         self.handle, self.results, self.candidates, self.more = handle, results, candidates, more
         self.n_splits = n_splits  # with a resource: cv_results_ say what each fit continued
+        self.split_scores = None
 
     def finish(self):
         records, more = self.handle.finish(), self.more
         if self.n_splits is not None:
             more = {**more, "continued_from": continued_from(records, self.n_splits)}
-        return self.results.add(self.candidates, records, more)
+        scores = self.results.add(self.candidates, records, more)
+        metric = self.results.objective[len("mean_"):]  # "test_score", "test_<name>"
+        cv_results, n = self.results.cv_results, len(scores)
+        self.split_scores = np.column_stack(
+            [np.asarray(cv_results[f"split{k}_{metric}"][len(cv_results["params"]) - n:],
+                        dtype=float) for k in range(self.results.n_splits)])
+        return scores
 
 
 class BudgetChanges:

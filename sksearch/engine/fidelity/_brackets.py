@@ -20,9 +20,20 @@ scores of the candidates promoted from rung ``k`` at ``k`` and at ``k + 1``
 (pooled over brackets) is corrected for the selection of those candidates
 (they are the best of rung ``k``, whose scores therefore spread less:
 Thorndike's case 2 correction with the spread ratio measured at ``k``). A
-rung whose corrected agreement is below :data:`MIN_AGREEMENT`, measured
-on at least :data:`MIN_PAIRS` candidates, is dropped with every rung below
-it (they rank by it): later brackets start above it.
+rung is dropped with every rung below it (they rank by it), and later
+brackets start above it, on evidence only: its corrected agreement is below
+:data:`MIN_AGREEMENT`, measured on at least :data:`MIN_PAIRS` candidates,
+*and* their scores at ``k + 1`` are out of rung ``k``'s order by more than
+the cross-validation noise of rung ``k + 1`` explains (p-value below
+:data:`EVIDENCE_LEVEL`, :func:`~sksearch.engine.fidelity._evidence.disorder_beyond_noise`;
+the noise is measured from their per-split scores). Promoted candidates that
+differ at the next rung by less than its noise do not drop a rung.
+
+A dropped rung comes back: after a round of brackets without it (as many
+brackets as the shortened ladder has rungs), one bracket starts at the
+bottom of the ladder again and the dropped rungs are judged afresh on the
+candidates it promotes (the optimizer proposes other candidates by then). A
+rung dropped again waits twice as long before its next try.
 """
 
 import math
@@ -31,11 +42,14 @@ import numpy as np
 from scipy.stats import rankdata
 
 from ...optimizers._pareto import crowded_order
+from ._evidence import disorder_beyond_noise, split_noise
 
 #: Corrected rank agreement below which a cheap rung is dropped.
 MIN_AGREEMENT = 0.5
 #: Candidates promoted from a rung before its agreement is judged.
 MIN_PAIRS = 8
+#: Chance, below which a disagreement is not cross-validation noise.
+EVIDENCE_LEVEL = 0.05
 
 
 def ladder(min_resources, max_resources, factor):
@@ -97,12 +111,14 @@ class Brackets:
         The lowest rung brackets start at (raised when cheap rungs disagree
         with the next one).
     agreement : dict
-        Rung -> ``(corrected Spearman correlation, number of pairs)``, as
+        Rung -> ``(corrected Spearman correlation, number of pairs, chance
+        that the next rung's noise alone explains their disorder)``, as
         last measured.
     dropped : list of dict
         Each decision to drop rungs: the resources dropped, the agreement
-        (of the highest of them with the next rung) and its number of
-        pairs.
+        (of the highest of them with the next rung), its number of pairs,
+        the noise's chance, and ``back_at_iteration`` (the first iteration
+        of the bracket that tried them again; None until then).
 
     Examples
     --------
@@ -122,8 +138,10 @@ class Brackets:
         self.agreement = {}
         self.dropped = []
         self._pairs = {}  # rung -> list of (score at rung, score at rung + 1)
+        self._noise = {}  # rung -> per-split scores at rung + 1 of its pairs
         self._spread = {}  # rung -> scores of every candidate evaluated there
         self._next_s = None
+        self._away = None  # brackets left before the dropped rungs are tried again
 
     def cost(self, rung):
         """A candidate's cost at ``rung``, in full-resource evaluations."""
@@ -133,7 +151,7 @@ class Brackets:
         return sum(n * self.cost(rung) for rung, n in zip(bracket.rungs, bracket.n))
 
     # ------------------------------------------------------------------ plans
-    def plan(self, remaining, n_candidates=None):
+    def plan(self, remaining, n_candidates=None, iteration=None):
         """The next bracket, fitted into ``remaining`` full-resource evaluations.
 
         Parameters
@@ -147,7 +165,11 @@ class Brackets:
             swarm, a population); None when it proposes any number.
             The bracket starts at most ``ceil(log_factor(n_candidates))``
             rungs below the top (each rung keeps at least one candidate).
+        iteration : int, default=None
+            The bracket's first iteration, recorded when it tries dropped
+            rungs again.
         """
+        self._count_down(iteration)
         s_max = self.top - self.min_rung
         if self._next_s is None or self._next_s > s_max:
             self._next_s = s_max
@@ -165,6 +187,20 @@ class Brackets:
                 n -= 1
             s -= 1
         return None
+
+    def _count_down(self, iteration):
+        """One more bracket planned: after a round without them, dropped rungs come back."""
+        if self._away is None:
+            return
+        if self._away > 0:
+            self._away -= 1
+            return
+        self._away = None
+        for rung in range(self.min_rung):  # judged afresh on the candidates of now
+            for pooled in (self._pairs, self._noise, self.agreement):
+                pooled.pop(rung, None)
+        self.min_rung, self._next_s = 0, self.top
+        self.dropped[-1]["back_at_iteration"] = iteration
 
     def candidates_per_evaluation(self):
         """Distinct candidates a round of brackets tries per full-resource evaluation
@@ -248,11 +284,15 @@ class Brackets:
         return worth
 
     # ------------------------------------------------------------------ agreement
-    def learn(self, bracket, rung_scores, after_iteration=None):
+    def learn(self, bracket, rung_scores, after_iteration=None, split_scores=None):
         """Pool a finished bracket's promotions and drop rungs that rank badly.
 
         ``after_iteration`` (the bracket's last batch, in ``cv_results_``'
-        terms) is recorded in a decision to drop rungs taken now. With several
+        terms) is recorded in a decision to drop rungs taken now.
+        ``split_scores``, for each rung of the bracket, holds the per-split
+        scores of its candidates (shape ``(n_candidates, n_splits)``, NaN
+        where they did not reach the rung): the cross-validation noise.
+        None: unknown, and any disorder counts as evidence. With several
         objectives no rung is judged: agreement is that of one ranking.
         """
         if np.ndim(rung_scores[0]) == 2:
@@ -264,19 +304,32 @@ class Brackets:
             self._spread.setdefault(rung, []).extend(low[np.isfinite(low)].tolist())
             both = np.isfinite(low) & np.isfinite(high)
             self._pairs.setdefault(rung, []).extend(zip(low[both], high[both]))
+            if split_scores is not None:
+                self._noise.setdefault(rung, []).extend(np.asarray(split_scores[j + 1])[both])
         for rung in sorted(self._pairs):
             pairs = np.array(self._pairs[rung])
             if len(pairs) < 3 or np.ptp(pairs[:, 0]) == 0 or np.ptp(pairs[:, 1]) == 0:
                 continue  # scores that all tie say nothing of the ranking
-            self.agreement[rung] = (self._corrected_agreement(rung, pairs), len(pairs))
+            noise = split_noise(np.array(self._noise[rung]))[0] if self._noise.get(rung) \
+                else float("nan")
+            self.agreement[rung] = (self._corrected_agreement(rung, pairs), len(pairs),
+                                    disorder_beyond_noise(pairs[:, 0], pairs[:, 1], noise))
+        self._drop(after_iteration)
+
+    def _drop(self, after_iteration):
+        """Drop the highest rung (and those below it) that ranks unlike the next one
+        by more than the noise explains."""
         for rung in sorted(self.agreement, reverse=True):
-            rho, n = self.agreement[rung]
-            if rung >= self.min_rung and n >= MIN_PAIRS and rho < MIN_AGREEMENT:
-                # this rung ranks unlike the next one: it and every cheaper one go
+            rho, n, chance = self.agreement[rung]
+            if (rung >= self.min_rung and n >= MIN_PAIRS and rho < MIN_AGREEMENT
+                    and chance < EVIDENCE_LEVEL):
                 self.dropped.append({"resources": self.resources[self.min_rung:rung + 1],
-                                     "agreement": rho, "n_pairs": n,
-                                     "after_iteration": after_iteration})
+                                     "agreement": rho, "n_pairs": n, "noise_chance": chance,
+                                     "after_iteration": after_iteration,
+                                     "back_at_iteration": None})
                 self.min_rung = rung + 1
+                # a round of brackets on the shorter ladder, longer after each repeat
+                self._away = (self.top - self.min_rung + 1) * 2 ** (len(self.dropped) - 1)
                 break
 
     def _corrected_agreement(self, rung, pairs):

@@ -117,9 +117,9 @@ class Continuation:
         See :func:`how_it_continues`.
     n_splits : int
     max_bytes : int
-        Bound on the kept models' size (:func:`model_bytes`); beyond it the models of the
-        earliest candidates of a rung are dropped, and those candidates are
-        fitted from zero if promoted.
+        Bound on the kept models' size (:func:`model_bytes`); beyond it the models
+        kept longest are dropped, then those of a rung's last candidates, and
+        those candidates are fitted from zero if promoted.
 
     Attributes
     ----------
@@ -130,7 +130,7 @@ class Continuation:
     def __init__(self, resource, how, n_splits, max_bytes):
         self.resource, self.how, self.n_splits, self.max_bytes = resource, how, n_splits, max_bytes
         self.history = {}
-        self._kept = {}  # key -> (resource, [fold model or None])
+        self._kept = {}  # key -> (resource, [fold model or None], bytes), oldest first
         self._dropped = set()  # keys whose models the bound dropped
 
     @property
@@ -150,7 +150,7 @@ class Continuation:
         for key, params in zip(keys, candidates):
             target = params[self.resource.name]
             earlier = [v for v in self.history.get(key, [])[:-1] if v < target]
-            kept = self._kept.get(key)
+            kept = self._kept.pop(key, None)  # continued now: no longer kept
             if not earlier or key in self._dropped or (
                     kept is not None and (kept[0] != earlier[-1] or None in kept[1])):
                 plans.append((None, [params], 0))
@@ -170,16 +170,20 @@ class Continuation:
         return bool(candidates) and candidates[0][self.resource.name] < self.resource.ladder[-1]
 
     def keep(self, keys, models):
-        """Keep the fold models of the rung just fitted: only the last rung's
-        candidates can be promoted, so every other model goes."""
-        self._kept = {}
-        size = 0
+        """Keep the fold models of the rung just fitted, beside those kept before (a
+        bracket's first climb promotes again from rungs fitted before the last one),
+        within ``max_bytes``: the models kept longest go first, then the rung's last."""
         for key, folds in zip(keys, models):
-            size += sum(model_bytes(m) for m in folds if m is not None)
-            if size > self.max_bytes:
-                self._dropped.add(key)
-                continue
-            self._kept[key] = (self.history[key][-1], list(folds))
+            self._kept.pop(key, None)  # re-entered as the newest
+            self._kept[key] = (self.history[key][-1], list(folds),
+                               sum(model_bytes(m) for m in folds if m is not None))
+        size = sum(entry[2] for entry in self._kept.values())
+        new = set(keys)
+        for key in [k for k in self._kept if k not in new] + list(keys)[::-1]:
+            if size <= self.max_bytes:
+                break
+            size -= self._kept.pop(key)[2]
+            self._dropped.add(key)
 
     def _step(self, params, done, target):
         """The parameters that take a model trained to ``done`` on to ``target``."""

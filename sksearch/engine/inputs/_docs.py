@@ -137,8 +137,9 @@ COMMON_PARAMETERS_DOC = """\
         proposes the candidates that enter each bracket, they are evaluated
         at a small resource and the best ``1 / factor`` of each rung are
         promoted to ``factor`` times more, up to ``max_resources``. Cheap
-        rungs that rank candidates unlike the next rung are dropped as the
-        search runs (``dropped_rungs_``). ``n_iter`` then counts
+        rungs that rank candidates unlike the next rung, by more than the
+        cross-validation noise explains, are dropped as the search runs
+        (``dropped_rungs_``) and tried again later. ``n_iter`` then counts
         full-resource fits: the resources spent over all rungs add up to
         about ``n_iter x max_resources`` per fold, so the search costs about
         what ``RandomizedSearchCV(n_iter=n_iter)`` costs. Only candidates
@@ -180,9 +181,9 @@ COMMON_PARAMETERS_DOC = """\
 
     reuse_memory : int or "auto", default="auto"
         Bytes (pickled) that the fold models kept for promotion may take;
-        beyond it the models of a rung's last candidates are not kept and
-        those candidates are fitted from zero if promoted. "auto": a tenth
-        of the machine's memory.
+        beyond it the models kept longest are dropped, then those of a
+        rung's last candidates, and those candidates are fitted from zero if
+        promoted. "auto": a tenth of the machine's memory.
 
     objectives : dict, default=None
         Several objectives to trade off: metric name -> ``"maximize"`` or
@@ -289,13 +290,18 @@ COMMON_ATTRIBUTES_DOC = """\
     rung_agreement_ : dict
         With ``resource``: rung resource -> (rank correlation of the
         candidates promoted from it with their scores at the next rung,
-        corrected for their selection; number of them).
+        corrected for their selection; number of them; the chance that the
+        next rung's cross-validation noise alone puts them that far out of
+        order, from their per-split scores).
 
     dropped_rungs_ : list of dict
         With ``resource``: each decision to stop using a rung whose ranks
-        disagreed with the next one: ``resources`` dropped, ``agreement``
-        and ``n_pairs`` that decided it, ``after_iteration`` (the last
-        ``cv_results_["iteration"]`` before it)."""
+        disagreed with the next one beyond the noise: ``resources``
+        dropped, ``agreement``, ``n_pairs`` and ``noise_chance`` that
+        decided it, ``after_iteration`` (the last ``cv_results_["iteration"]``
+        before it) and ``back_at_iteration`` (the first iteration of the
+        bracket that tried them again, a round of brackets later; None if
+        none did)."""
 
 
 def complete_class(cls, base_init):
