@@ -19,7 +19,8 @@ Both stop before an evaluation whose units would overrun the budget of
 ``n_iter`` full-resource fits per fold. ``n_samples`` cannot be continued:
 there every rung is a fit from scratch, for every method.
 Each sksearch strategy also runs with ``reuse_fits=True`` (``+reuse``) once
-the search takes that parameter (:func:`takes_reuse_fits`).
+the search takes that parameter (:func:`takes_reuse_fits`), and with
+``rung_cost="seconds"`` too (``+reuse+seconds``) once it takes that one.
 """
 
 import inspect
@@ -184,6 +185,10 @@ def methods(grow):
         # the plain name refits every rung from zero, as the engine did before reuse
         out[name] = _sksearch(name, cls, reuse_fits=False, **params)
         out[f"{name}+reuse"] = _sksearch(f"{name}+reuse", cls, reuse_fits=True, **params)
+        if "rung_cost" in inspect.signature(cls.__init__).parameters:
+            out[f"{name}+reuse+seconds"] = _sksearch(f"{name}+reuse+seconds", cls,
+                                                     reuse_fits=True, rung_cost="seconds",
+                                                     **params)
     return out
 
 

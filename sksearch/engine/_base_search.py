@@ -45,6 +45,7 @@ from ._results import Results
 from ._stack import BudgetChanges, Evaluator, JournalLayer, ReusedRecords
 from .fidelity._brackets import Brackets
 from .fidelity._continuation import Continuation, default_memory, how_it_continues
+from .fidelity._costs import RungCosts
 from .fidelity._resources import check_resource
 from .fidelity._schedule import BracketSchedule
 from ._sklearn import (
@@ -118,6 +119,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         "factor": [Interval(Real, 1, None, closed="neither")],
         "reuse_fits": ["boolean"],
         "reuse_memory": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "rung_cost": [StrOptions({"units", "seconds"})],
         "objectives": "no_validation",  # checked in fit, with the spelling that works
         "constraints": [list, tuple, str, callable, None],  # a lone one: fit says what to write
     }
@@ -150,6 +152,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         factor=3,
         reuse_fits=True,
         reuse_memory="auto",
+        rung_cost="units",
         objectives=None,
         constraints=None,
         **unknown,
@@ -182,6 +185,7 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
         self.factor = factor
         self.reuse_fits = reuse_fits
         self.reuse_memory = reuse_memory
+        self.rung_cost = rung_cost
         self.objectives = objectives
         self.constraints = constraints
 
@@ -310,7 +314,10 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
             self.checkpoint, header, n_dims=space.layout.n_dims, n_splits=len(splits))
         if resource is not None:
             resource.draw_training_orders(splits, y, seed)
-        brackets = None if resource is None else Brackets(resource.ladder, self.factor)
+        brackets = None if resource is None else Brackets(
+            resource.ladder, self.factor,
+            RungCosts(resource.ladder, measure=self.rung_cost == "seconds",
+                      continues=self._how_it_continues(resource) is not None))
         # with a resource, defaults are sized for the candidates the budget tries
         per_evaluation = 1.0 if brackets is None else brackets.candidates_per_evaluation()
         n_feasible = getattr(constraints, "n_feasible", None)  # counted in a small finite space
@@ -371,14 +378,18 @@ class BaseOptimizerSearch(OtherTunersAttributes, BaseSearchCV):
 
     def _continuation(self, plan):
         """Fit reuse across rungs, where the resource and the estimator allow it."""
-        resource = plan.resource
-        if resource is None or not self.reuse_fits or resource.name == "n_samples":
-            return None
-        how = how_it_continues(self.estimator, resource.name)
+        how = self._how_it_continues(plan.resource)
         if how is None:
             return None
+        resource = plan.resource
         memory = default_memory() if self.reuse_memory == "auto" else self.reuse_memory
         return Continuation(resource, how, len(plan.splits), memory)
+
+    def _how_it_continues(self, resource):
+        """How a promoted fit continues its model (None: it is fitted from zero)."""
+        if resource is None or not self.reuse_fits or resource.name == "n_samples":
+            return None
+        return how_it_continues(self.estimator, resource.name)
 
     def _print_batch(self, loop):
         best = f"{loop.best_history[-1]:.6g}" if loop.best_history else "none at full resource"

@@ -183,20 +183,25 @@ class Evaluator:
 
 class _Scored:
     """``finish()`` gives the scores; then ``split_scores`` holds the per-split ones,
-    shape ``(n_candidates, n_splits)`` (the noise a bracket's drop rule weighs)."""
+    shape ``(n_candidates, n_splits)`` (the noise a bracket's drop rule weighs), and,
+    with a resource, ``fit_seconds`` each candidate's ``mean_fit_time`` and ``trained``
+    the resource units its fits trained (what they continued from not counted)."""
 
     def __init__(self, handle, results, candidates, more, n_splits):
         self.handle, self.results, self.candidates, self.more = handle, results, candidates, more
         self.n_splits = n_splits  # with a resource: cv_results_ say what each fit continued
-        self.split_scores = None
+        self.split_scores = self.fit_seconds = self.trained = None
 
     def finish(self):
         records, more = self.handle.finish(), self.more
         if self.n_splits is not None:
             more = {**more, "continued_from": continued_from(records, self.n_splits)}
+            self.trained = np.asarray(more["n_resources"]) - more["continued_from"]
         scores = self.results.add(self.candidates, records, more)
         metric = self.results.objective[len("mean_"):]  # "test_score", "test_<name>"
         cv_results, n = self.results.cv_results, len(scores)
+        if self.n_splits is not None:
+            self.fit_seconds = np.asarray(cv_results["mean_fit_time"][-n:], dtype=float)
         self.split_scores = np.column_stack(
             [np.asarray(cv_results[f"split{k}_{metric}"][len(cv_results["params"]) - n:],
                         dtype=float) for k in range(self.results.n_splits)])

@@ -42,6 +42,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from ...optimizers._pareto import crowded_order
+from ._costs import RungCosts
 from ._evidence import disorder_beyond_noise, split_noise
 
 #: Corrected rank agreement below which a cheap rung is dropped.
@@ -86,10 +87,14 @@ class Bracket:
         The ladder rungs the bracket climbs, increasing, ending at the top.
     n : list of int
         Candidates evaluated at each of them.
+    costs : list of float
+        What one candidate is charged at each of them, in full-resource
+        evaluations, as planned (the entry rung from zero, the others promoted).
     """
 
-    def __init__(self, rungs, n):
+    def __init__(self, rungs, n, costs=None):
         self.rungs, self.n = list(rungs), list(n)
+        self.costs = list(costs) if costs is not None else [1.0] * len(self.rungs)
 
     def __repr__(self):
         return f"Bracket(rungs={self.rungs}, n={self.n})"
@@ -104,6 +109,9 @@ class Brackets:
         The ladder (see :func:`ladder`), increasing; the last is the full resource.
     factor : float
         Each rung keeps the best ``1 / factor`` of its candidates.
+    costs : RungCosts, default=None
+        What a candidate costs at each rung (:mod:`._costs`); None: the
+        resource over the full resource.
 
     Attributes
     ----------
@@ -130,9 +138,10 @@ class Brackets:
     [1, 3]
     """
 
-    def __init__(self, resources, factor):
+    def __init__(self, resources, factor, costs=None):
         self.resources = [int(r) for r in resources]
         self.factor = float(factor)
+        self.costs = RungCosts(self.resources) if costs is None else costs
         self.top = len(self.resources) - 1
         self.min_rung = 0
         self.agreement = {}
@@ -143,12 +152,19 @@ class Brackets:
         self._next_s = None
         self._away = None  # brackets left before the dropped rungs are tried again
 
-    def cost(self, rung):
-        """A candidate's cost at ``rung``, in full-resource evaluations."""
-        return self.resources[rung] / self.resources[-1]
+    def cost(self, rung, promoted=False):
+        """A candidate's cost at ``rung``, in full-resource evaluations; ``promoted``:
+        it came from the rung below (see :class:`~._costs.RungCosts`)."""
+        return self.costs.cost(rung, promoted)
 
-    def bracket_cost(self, bracket):
-        return sum(n * self.cost(rung) for rung, n in zip(bracket.rungs, bracket.n))
+    @staticmethod
+    def bracket_cost(bracket):
+        return sum(n * cost for n, cost in zip(bracket.n, bracket.costs))
+
+    def floor(self):
+        """The lowest rung brackets start at: above every rung dropped for its
+        ranks, and above every rung that costs nearly what the next one does."""
+        return max(self.min_rung, self.costs.floor(self.factor))
 
     # ------------------------------------------------------------------ plans
     def plan(self, remaining, n_candidates=None, iteration=None):
@@ -170,7 +186,7 @@ class Brackets:
             rungs again.
         """
         self._count_down(iteration)
-        s_max = self.top - self.min_rung
+        s_max = self.top - self.floor()
         if self._next_s is None or self._next_s > s_max:
             self._next_s = s_max
         s = self._next_s
@@ -178,8 +194,7 @@ class Brackets:
         if n_candidates is not None:
             s = min(s, int(math.ceil(math.log(n_candidates) / math.log(self.factor) - 1e-9)))
         while s >= 0:
-            n = (n_candidates if n_candidates is not None
-                 else math.ceil((s_max + 1) / (s + 1) * self.factor ** s))
+            n = n_candidates if n_candidates is not None else self._entrants(s, s_max)
             while n >= 1:
                 bracket = self._bracket(s, n)
                 if self.bracket_cost(bracket) <= remaining + 1e-9:
@@ -187,6 +202,17 @@ class Brackets:
                 n -= 1
             s -= 1
         return None
+
+    def _entrants(self, s, s_max):
+        """Entrants of bracket ``s`` so that it costs about ``s_max + 1`` full-resource
+        evaluations (Hyperband's ``ceil((s_max + 1) / (s + 1) * factor ** s)`` when a rung
+        costs its resource)."""
+        if not self.costs.measured:
+            return math.ceil((s_max + 1) / (s + 1) * self.factor ** s)
+        top = self.top
+        per_entrant = sum(self.cost(top - s + j, promoted=j > 0) / self.factor ** j
+                          for j in range(s + 1))
+        return max(1, math.ceil((s_max + 1) / per_entrant - 1e-9))
 
     def _count_down(self, iteration):
         """One more bracket planned: after a round without them, dropped rungs come back."""
@@ -206,7 +232,7 @@ class Brackets:
         """Distinct candidates a round of brackets tries per full-resource evaluation
         it costs: what sizes a strategy's defaults (a swarm, a population) for a
         budget counted in full-resource evaluations."""
-        s_max = self.top - self.min_rung
+        s_max = self.top - self.floor()
         plans = [self._bracket(s, math.ceil((s_max + 1) / (s + 1) * self.factor ** s))
                  for s in range(s_max + 1)]
         return sum(p.n[0] for p in plans) / sum(self.bracket_cost(p) for p in plans)
@@ -218,7 +244,7 @@ class Brackets:
     def _bracket(self, s, n):
         rungs = list(range(self.top - s, self.top + 1))
         counts = [max(1, int(n // self.factor ** j)) for j in range(s + 1)]
-        return Bracket(rungs, counts)
+        return Bracket(rungs, counts, [self.cost(r, promoted=j > 0) for j, r in enumerate(rungs)])
 
     @staticmethod
     def promote(scores, n):

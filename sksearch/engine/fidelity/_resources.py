@@ -83,16 +83,18 @@ class Resource:
 
     def fitted_attributes(self, brackets, cv_results):
         """``n_resources_``, ``n_candidates_``, ``min_resources_``, ``max_resources_``,
-        ``rung_agreement_``, ``dropped_rungs_`` of a search that ran ``brackets``."""
+        ``rung_agreement_``, ``dropped_rungs_``, ``rung_costs_`` of a search that ran
+        ``brackets``."""
         evaluated = list(cv_results["n_resources"]) if cv_results is not None else []
         return {
             "n_resources_": list(self.ladder),
             "n_candidates_": [evaluated.count(r) for r in self.ladder],
-            "min_resources_": self.ladder[brackets.min_rung],
+            "min_resources_": self.ladder[brackets.floor()],
             "max_resources_": self.ladder[-1],
             "rung_agreement_": {self.ladder[rung]: value
                                 for rung, value in sorted(brackets.agreement.items())},
             "dropped_rungs_": list(brackets.dropped),
+            "rung_costs_": {r: brackets.cost(rung) for rung, r in enumerate(self.ladder)},
         }
 
     def splits(self, splits, rung):

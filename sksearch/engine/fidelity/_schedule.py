@@ -52,6 +52,7 @@ class BracketSchedule:
         self._rung_scores = {}  # rung -> finite scores seen there
         self._entry = None  # the next bracket, started beside the last rung of this one
         self._first = True  # no bracket run yet
+        self._evaluated = {}  # (rung, promoted) -> candidates evaluated so far
 
     def warm_start(self, loop, X):
         """Known settings are evaluated at the full resource."""
@@ -59,9 +60,10 @@ class BracketSchedule:
         rows = loop.new_rows(keys)
         if rows:
             top = self.brackets.top
-            scores = np.asarray(loop.evaluator.start(loop.iteration, X, rows, top).finish(),
-                                dtype=float)
-            self._record(loop, X, keys, np.array(rows), scores, top)
+            handle = loop.evaluator.start(loop.iteration, X, rows, top)
+            scores = np.asarray(handle.finish(), dtype=float)
+            self._measure(handle)
+            self._record(loop, X, keys, np.array(rows), scores, top, 1.0)
             self._worth.update({keys[r]: v for r, v in zip(rows, scores)})
         return keys, bool(rows)
 
@@ -88,6 +90,7 @@ class BracketSchedule:
         stop, rung_scores, split_scores = self._climb(loop, entry, None, known)
         if len(rung_scores) < len(plan.rungs):  # stopped below the top
             return stop
+        self._charge_again(loop)
         self.brackets.learn(plan, rung_scores, after_iteration=loop.iteration - 1,
                             split_scores=split_scores)
         for row, worth in zip(members, self.brackets.worth(rung_scores)):
@@ -181,15 +184,17 @@ class BracketSchedule:
                     handle = loop.evaluator.start(loop.iteration, X, members[todo].tolist(),
                                                   rung)
                 if beside and j + 1 == len(plan.rungs):
-                    self._entry = self._ask_beside(loop, len(todo) * self.brackets.cost(rung),
+                        self._entry = self._ask_beside(loop, len(todo) * plan.costs[j],
                                                    {keys[r] for r in members})
                 values = np.asarray(handle.finish(), dtype=float)  # (n,) or (n, objectives)
                 if scores is None:
                     scores = known[j][0] = np.full((n,) + values.shape[1:], np.nan)
                 scores[todo], done[todo] = values, True
                 splits[0] = self._split_scores(handle, todo, n, splits[0])
+                self._measure(handle)
                 handle = None
-                self._record(loop, X, keys, members[todo], scores[todo], rung)
+                self._record(loop, X, keys, members[todo], scores[todo], rung, plan.costs[j],
+                             promoted=j > 0)
                 stop = loop.stop_reason(True, optimizer_asked=False)
                 loop.iteration += 1
             rung_scores.append(scores.copy())
@@ -213,17 +218,31 @@ class BracketSchedule:
         splits[rows] = found
         return splits
 
-    def _record(self, loop, X, keys, rows, scores, rung):
-        """Record a rung's scores (full-resource ones as best scores) and let the
+    def _measure(self, handle):
+        """Tell the rung costs what the fits just finished trained and took."""
+        if getattr(handle, "fit_seconds", None) is not None:
+            self.brackets.costs.add(handle.trained, handle.fit_seconds)
+
+    def _record(self, loop, X, keys, rows, scores, rung, cost, promoted=False):
+        """Record a rung's scores (full-resource ones as best scores), each costing
+        ``cost`` of the budget (``promoted``: from the rung below), and let the
         optimizer ``observe`` them, failures as the worst score seen at the rung
         (with several objectives it learns only what candidates are worth, in ``tell``)."""
         seen = self._rung_scores.setdefault(rung, [])
         seen.extend(scores[np.isfinite(scores)].tolist() if scores.ndim == 1 else [])
         if seen:
             told = np.where(np.isfinite(scores), scores, min(seen))
-            loop.optimizer.observe(X[rows], told, self.brackets.cost(rung))
-        loop.record(keys, rows, scores, cost=self.brackets.cost(rung),
-                    full=rung == self.brackets.top)
+            loop.optimizer.observe(X[rows], told, self.brackets.resources[rung]
+                                   / self.brackets.resources[-1])
+        self._evaluated[rung, promoted] = self._evaluated.get((rung, promoted), 0) + len(rows)
+        loop.record(keys, rows, scores, cost=cost, full=rung == self.brackets.top)
+
+    def _charge_again(self, loop):
+        """With costs by seconds, once a bracket is over: the budget spent is every
+        evaluation so far at the costs measured now (a bracket is charged as planned
+        while it runs, so that it always reaches the full resource)."""
+        if self.brackets.costs.measure:
+            loop.spent = sum(n * self.brackets.cost(*how) for how, n in self._evaluated.items())
 
     def done(self, loop):
         return (f"{len(loop.scores)} candidates ({loop.spent:.1f} of n_iter={loop.n_iter} "

@@ -185,6 +185,21 @@ COMMON_PARAMETERS_DOC = """\
         rung's last candidates, and those candidates are fitted from zero if
         promoted. "auto": a tenth of the machine's memory.
 
+    rung_cost : {"units", "seconds"}, default="units"
+        What ``n_iter`` charges a candidate at a rung, and so how many
+        candidates a bracket takes and which rungs it starts at. "units":
+        the rung's resource over ``max_resources``, whatever the fit took.
+        "seconds": what the fits take, in full-resource fits from zero. Each
+        fit's ``mean_fit_time`` is modelled as a fixed part (data binning,
+        set-up) plus a part per resource unit trained (what a continued fit
+        adds), fitted to the fits seen so far; a promotion that continues
+        its model is charged only what it adds, and a rung whose fits from
+        zero cost more than ``1 / sqrt(factor)`` of the next rung's is not
+        entered (``min_resources_`` rises; ``rung_costs_`` gives the costs).
+        Plans then follow the machine's speed: two fresh runs may differ
+        (a checkpoint's resume plans as the run it continues, from the
+        times it recorded), as with ``max_time``.
+
     objectives : dict, default=None
         Several objectives to trade off: metric name -> ``"maximize"`` or
         ``"minimize"``. Names are the keys of a multi-metric ``scoring`` (a
@@ -301,7 +316,12 @@ COMMON_ATTRIBUTES_DOC = """\
         decided it, ``after_iteration`` (the last ``cv_results_["iteration"]``
         before it) and ``back_at_iteration`` (the first iteration of the
         bracket that tried them again, a round of brackets later; None if
-        none did)."""
+        none did).
+
+    rung_costs_ : dict
+        With ``resource``: rung resource -> what a candidate's fit from zero
+        there costs in full-resource fits, as last estimated (the resource
+        over ``max_resources`` with ``rung_cost="units"``)."""
 
 
 def complete_class(cls, base_init):
