@@ -28,8 +28,9 @@ part weighs most at the cheapest rungs, so only the bottom of the ladder is
 ever cut.
 
 Seconds come from ``cv_results_["mean_fit_time"]``, which a checkpoint keeps:
-a resumed search plans exactly as the run it continues. Two fresh runs may
-plan differently, as their fits take different times.
+a resumed search replays its journal exactly, its plans made from the
+recorded times. Two fresh runs may plan differently, as their fits take
+different times.
 """
 
 import math
@@ -79,9 +80,11 @@ class RungCosts:
 
     def _fit(self):
         sizes = sorted(self._seconds)
+        if not sizes:
+            return
         medians = np.array([np.median(self._seconds[u]) for u in sizes])
         weights = np.sqrt([len(self._seconds[u]) for u in sizes])
-        if len(sizes) == 1 or np.ptp(sizes) == 0:
+        if len(sizes) == 1:
             self.fixed, self.per_unit = 0.0, float(medians[0]) / sizes[0]
             return
         design = np.column_stack([np.ones(len(sizes)), np.asarray(sizes, dtype=float)])

@@ -196,9 +196,11 @@ COMMON_PARAMETERS_DOC = """\
         its model is charged only what it adds, and a rung whose fits from
         zero cost more than ``1 / sqrt(factor)`` of the next rung's is not
         entered (``min_resources_`` rises; ``rung_costs_`` gives the costs).
-        Plans then follow the machine's speed: two fresh runs may differ
-        (a checkpoint's resume plans as the run it continues, from the
-        times it recorded), as with ``max_time``.
+        The first bracket is planned in units (no fit is timed yet) and
+        charged its measured seconds once over. Plans then follow the
+        machine's speed: two fresh runs may differ, as with ``max_time``;
+        a resumed checkpoint replays what it recorded exactly (its plans
+        use the recorded times).
 
     objectives : dict, default=None
         Several objectives to trade off: metric name -> ``"maximize"`` or
