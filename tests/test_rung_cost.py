@@ -183,3 +183,22 @@ def test_an_unknown_rung_cost_is_refused_before_any_fit():
     with pytest.raises(InvalidParameterError, match="rung_cost.*'seconds'"):
         _search(rung_cost="time").fit(*_data())
     assert SlowToStart.fits == 0
+
+
+def test_a_search_by_seconds_stopped_and_resumed_replays_what_it_recorded(tmp_path):
+    X, y = _data()
+    journal = tmp_path / "search.journal"
+    stopped = _search(rung_cost="seconds", n_iter=30, checkpoint=journal,
+                      batch_callbacks=lambda state: state.iteration >= 5).fit(X, y)
+    resumed = _search(rung_cost="seconds", n_iter=30, checkpoint=journal).fit(X, y)
+    n = len(stopped.cv_results_["params"])
+    assert len(resumed.cv_results_["params"]) > n
+    for key in ("params", "n_resources", "mean_fit_time", "iteration"):
+        assert list(resumed.cv_results_[key][:n]) == list(stopped.cv_results_[key])
+
+
+def test_a_search_by_seconds_runs_on_two_workers():
+    X, y = _data()
+    search = _search(rung_cost="seconds", n_iter=30, n_jobs=2).fit(X, y)
+    assert search.min_resources_ == 27 and search.rung_costs_[1] > 0.5
+    assert search.cv_results_["n_resources"][search.best_index_] == 27
