@@ -714,3 +714,17 @@ def test_warm_start_trains_on_and_a_search_over_epochs_continues_its_networks(di
             assert len(model.history_["loss"]) == chain[-1]
             assert results[f"split{k}_test_score"][i] == pytest.approx(
                 model.score(X[test], y[test]))
+
+
+def test_a_subclass_of_a_wrapper_defined_elsewhere_continues_its_epochs():
+    from sksearch.engine.fidelity._continuation import how_it_continues
+    from sksearch.keras import KerasClassifier, KerasRegressor
+
+    class Timed(KerasClassifier):  # a user's subclass, in a module of theirs
+        pass
+
+    assert Timed.__module__ != "sksearch.keras"
+    assert how_it_continues(Timed(model=None), "epochs") == "total"
+    assert how_it_continues(make_pipeline(StandardScaler(), Timed(model=None)),
+                            "timed__epochs") == "total"
+    assert how_it_continues(KerasRegressor(model=None), "epochs") == "total"

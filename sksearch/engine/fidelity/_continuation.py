@@ -87,7 +87,8 @@ def how_it_continues(estimator, resource):
     for classes, parameter, how in CONTINUATIONS:
         if name == parameter and isinstance(owner, classes):
             return how
-    if name == "epochs" and type(owner).__module__.startswith("sksearch.keras"):
+    if name == "epochs" and any(c.__module__.startswith("sksearch.keras")
+                                for c in type(owner).__mro__):  # a wrapper or a subclass
         # imported here: the Keras wrappers need a newer scikit-learn than the engine
         from ...keras._estimator import KerasEstimator
 
