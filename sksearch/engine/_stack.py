@@ -196,11 +196,11 @@ class _Scored:
         records, more = self.handle.finish(), self.more
         if self.n_splits is not None:
             more = {**more, "continued_from": continued_from(records, self.n_splits)}
-            self.trained = np.asarray(more["n_resources"]) - more["continued_from"]
         scores = self.results.add(self.candidates, records, more)
         metric = self.results.objective[len("mean_"):]  # "test_score", "test_<name>"
         cv_results, n = self.results.cv_results, len(scores)
         if self.n_splits is not None:
+            self.trained = np.asarray(more["n_resources"]) - more["continued_from"]
             self.fit_seconds = np.asarray(cv_results["mean_fit_time"][-n:], dtype=float)
         self.split_scores = np.column_stack(
             [np.asarray(cv_results[f"split{k}_{metric}"][len(cv_results["params"]) - n:],
